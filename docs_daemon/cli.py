@@ -81,9 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--name", help="docset name (default: the project name in objects.inv)")
     build.add_argument("--version-label", dest="docset_version", help="docset version")
     build.add_argument("--base-url", help="URL the HTML is published at, for links")
-    build.add_argument(
-        "--quiet", action="store_true", help="no progress output, only the summary"
-    )
+    build.add_argument("--quiet", action="store_true", help="no progress output, only the summary")
 
     lookup = commands.add_parser("lookup", help="print the docs of a name, e.g. json.dumps")
     lookup.add_argument("name", help="a qualified name (json.dumps) or a short one (dumps)")
@@ -115,7 +113,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_build(args)
     from docs_daemon import terminal
 
-    runners = {"lookup": terminal.run_lookup, "search": terminal.run_search, "info": terminal.run_info}
+    runners = {
+        "lookup": terminal.run_lookup,
+        "search": terminal.run_search,
+        "info": terminal.run_info,
+    }
     return runners[args.command](args)
 
 

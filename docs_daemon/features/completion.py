@@ -1,0 +1,118 @@
+"""textDocument/completion and completionItem/resolve: documented members and module names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from docs_daemon.features.kinds import completion_kind
+from docs_daemon.python_source import CompletionContext, completion_context
+from docs_daemon.render import completion_markdown, short_signature
+from docs_daemon.store.models import EntryBrief
+
+if TYPE_CHECKING:
+    from docs_daemon.features.documents import Cursor
+    from docs_daemon.server import DocsServer
+
+TRIGGER_CHARACTERS = ["."]
+
+
+async def completion(ls: DocsServer, params: types.CompletionParams) -> types.CompletionList | None:
+    cursor = ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
+    if cursor is None:
+        return None
+    context = completion_context(
+        cursor.source, cursor.line, cursor.column, ls.reader.imports(cursor)
+    )
+    if context is None:
+        return None
+    store = await ls.ready_store()
+    limit = ls.settings.max_results
+    entries: list[EntryBrief]
+    if context.kind == "module":
+        entries = await store.modules(context.parent, limit=limit + 1)
+        items = _module_items(entries, context, cursor)
+    else:
+        entries = []
+        for parent in (context.parent, *context.receiver_candidates):
+            entries = await store.members(parent, context.prefix, limit=limit + 1)
+            if entries:
+                break
+        if context.kind == "import_member":
+            entries += await store.modules(context.parent + "." + context.prefix, limit=limit)
+        items = [_item(entry, entry.name, context, cursor) for entry in _unique(entries)]
+    return types.CompletionList(is_incomplete=len(items) > limit, items=items[:limit])
+
+
+def _unique(entries: list[EntryBrief]) -> list[EntryBrief]:
+    """The first entry per name: earlier docsets take precedence."""
+    seen: set[str] = set()
+    result = []
+    for entry in entries:
+        if entry.name not in seen:
+            seen.add(entry.name)
+            result.append(entry)
+    return result
+
+
+def _module_items(
+    entries: list[EntryBrief], context: CompletionContext, cursor: Cursor
+) -> list[types.CompletionItem]:
+    """``import xml.e|`` completes the next component only: ``etree``, not ``xml.etree.cEle…``."""
+    typed = context.parent
+    base = typed.rsplit(".", 1)[0] + "." if "." in typed else ""
+    items = []
+    seen: set[str] = set()
+    for entry in entries:
+        rest = entry.qualname[len(base) :]
+        label = rest.split(".", 1)[0]
+        if not entry.qualname.startswith(base) or not label or label in seen:
+            continue
+        seen.add(label)
+        exact = base + label == entry.qualname
+        items.append(_item(entry if exact else None, label, context, cursor, module=base + label))
+    return items
+
+
+def _item(
+    entry: EntryBrief | None,
+    label: str,
+    context: CompletionContext,
+    cursor: Cursor,
+    module: str | None = None,
+) -> types.CompletionItem:
+    edit_range = cursor.client_range(context.line, context.start, context.end)
+    data: dict[str, Any] = {"qualname": entry.qualname if entry else module}
+    if entry is None:
+        return types.CompletionItem(
+            label=label,
+            kind=types.CompletionItemKind.Module,
+            detail=module,
+            text_edit=types.TextEdit(range=edit_range, new_text=label),
+            data=data,
+        )
+    data["docset"] = entry.docset
+    return types.CompletionItem(
+        label=label,
+        kind=completion_kind(entry.kind),
+        detail=short_signature(entry),
+        label_details=types.CompletionItemLabelDetails(description=entry.parent or entry.docset),
+        text_edit=types.TextEdit(range=edit_range, new_text=label),
+        data=data,
+    )
+
+
+async def resolve(ls: DocsServer, item: types.CompletionItem) -> types.CompletionItem:
+    data = item.data if isinstance(item.data, dict) else None
+    qualname = data.get("qualname") if data else None
+    if not isinstance(qualname, str):
+        return item
+    store = await ls.ready_store()
+    entry = await store.lookup(qualname)
+    if entry is not None:
+        item.documentation = types.MarkupContent(
+            kind=types.MarkupKind.Markdown,
+            value=completion_markdown(entry, ls.settings.hover_max_length),
+        )
+    return item

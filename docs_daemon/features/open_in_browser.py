@@ -1,0 +1,66 @@
+"""The ``docsDaemon.openInBrowser`` command: show the online docs of the entry under the cursor."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from docs_daemon.python_source import target_at
+
+if TYPE_CHECKING:
+    from docs_daemon.server import DocsServer
+
+COMMAND = "docsDaemon.openInBrowser"
+#: A client that never answers ``window/showDocument`` must not hang the command.
+SHOW_DOCUMENT_TIMEOUT = 5.0
+
+log = logging.getLogger(__name__)
+
+
+def _position_argument(arguments: list[Any] | None) -> tuple[str, types.Position] | None:
+    """Accept ``[{"textDocument": {"uri"}, "position": {"line", "character"}}]``."""
+    if not arguments or not isinstance(arguments[0], dict):
+        return None
+    arg = arguments[0]
+    document, position = arg.get("textDocument"), arg.get("position")
+    if not isinstance(document, dict) or not isinstance(position, dict):
+        return None
+    uri, line, character = document.get("uri"), position.get("line"), position.get("character")
+    if not isinstance(uri, str) or not isinstance(line, int) or not isinstance(character, int):
+        return None
+    return uri, types.Position(line=line, character=character)
+
+
+async def open_in_browser(ls: DocsServer, arguments: list[Any] | None) -> str | None:
+    """Resolve the argument (a position or a qualified name) and ask the client to open it."""
+    store = await ls.ready_store()
+    candidates: tuple[str, ...] = ()
+    if arguments and isinstance(arguments[0], str):
+        candidates = (arguments[0],)
+    elif (located := _position_argument(arguments)) is not None:
+        cursor = ls.reader.cursor(ls.workspace, located[0], located[1])
+        if cursor is not None:
+            target = target_at(cursor.source, cursor.line, cursor.column, ls.reader.imports(cursor))
+            candidates = target.candidates if target else ()
+    found = await store.lookup_many(candidates) if candidates else []
+    if not found or not found[0].url:
+        ls.window_show_message(
+            types.ShowMessageParams(
+                type=types.MessageType.Info, message="docs-daemon: no documented entry here"
+            )
+        )
+        return None
+    url = found[0].url
+    window = ls.client_capabilities.window
+    if window is not None and window.show_document is not None and window.show_document.support:
+        try:
+            await asyncio.wait_for(
+                ls.window_show_document_async(types.ShowDocumentParams(uri=url, external=True)),
+                timeout=SHOW_DOCUMENT_TIMEOUT,
+            )
+        except (TimeoutError, Exception) as error:  # the URL is still returned for the client
+            log.info("window/showDocument failed: %s", error)
+    return url

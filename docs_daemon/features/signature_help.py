@@ -1,0 +1,46 @@
+"""textDocument/signatureHelp: the documented signature of the call being typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from docs_daemon.python_source import call_context
+from docs_daemon.render import signature_line, truncate_markdown
+from docs_daemon.signatures import active_parameter, split_parameters
+
+if TYPE_CHECKING:
+    from docs_daemon.server import DocsServer
+
+TRIGGER_CHARACTERS = ["(", ","]
+
+
+async def signature_help(
+    ls: DocsServer, params: types.SignatureHelpParams
+) -> types.SignatureHelp | None:
+    cursor = ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
+    if cursor is None:
+        return None
+    call = call_context(cursor.source, cursor.line, cursor.column, ls.reader.imports(cursor))
+    if call is None or not call.candidates:
+        return None
+    store = await ls.ready_store()
+    found = await store.lookup_many(call.candidates)
+    if not found or not found[0].signature.startswith("("):
+        return None
+    entry = found[0]
+    label = signature_line(entry).rsplit("\n", 1)[-1]
+    offset = len(label) - len(entry.signature)
+    parameters = split_parameters(entry.signature)
+    active = active_parameter(parameters, call.active_parameter, call.keyword)
+    summary, _ = truncate_markdown(entry.summary, ls.settings.hover_max_length)
+    signature = types.SignatureInformation(
+        label=label,
+        documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=summary),
+        parameters=[
+            types.ParameterInformation(label=(offset + p.start, offset + p.end)) for p in parameters
+        ],
+        active_parameter=active,
+    )
+    return types.SignatureHelp(signatures=[signature], active_signature=0, active_parameter=active)

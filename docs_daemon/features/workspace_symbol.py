@@ -1,0 +1,82 @@
+"""workspace/symbol: ranked docs search whose results open as readable Markdown pages.
+
+Clients that can resolve symbols lazily (``workspace.symbol.resolveSupport`` with
+``location.range``, e.g. VS Code) get URI-only locations and the page is written when the user
+picks one; the others (e.g. Neovim) get full locations with pages written up front.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from docs_daemon.features.kinds import symbol_kind
+from docs_daemon.store.models import EntryBrief
+
+if TYPE_CHECKING:
+    from docs_daemon.server import DocsServer
+
+_TOP = types.Range(
+    start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
+)
+
+
+def _lazy_locations(ls: DocsServer) -> bool:
+    workspace = ls.client_capabilities.workspace
+    symbol = workspace.symbol if workspace else None
+    support = symbol.resolve_support if symbol else None
+    return support is not None and "location.range" in support.properties
+
+
+async def workspace_symbol(
+    ls: DocsServer, params: types.WorkspaceSymbolParams
+) -> list[types.WorkspaceSymbol] | None:
+    query = params.query.strip()
+    if not query:
+        return []
+    store = await ls.ready_store()
+    hits = await store.search(query, limit=ls.settings.max_results)
+    if _lazy_locations(ls):
+        return [_symbol(hit, types.LocationUriOnly(uri=_uri(ls, hit))) for hit in hits]
+    entries = await store.lookup_many([hit.qualname for hit in hits])
+    by_key = {(e.docset, e.qualname): e for e in entries}
+    symbols = []
+    for hit in hits:
+        entry = by_key.get((hit.docset, hit.qualname))
+        if entry is None:
+            continue
+        uri = ls.pages.write(entry)
+        symbols.append(_symbol(hit, types.Location(uri=uri, range=_TOP)))
+    return symbols
+
+
+def _uri(ls: DocsServer, hit: EntryBrief) -> str:
+    return ls.pages.uri_for(hit.docset, hit.qualname)
+
+
+def _symbol(
+    hit: EntryBrief, location: types.Location | types.LocationUriOnly
+) -> types.WorkspaceSymbol:
+    return types.WorkspaceSymbol(
+        name=hit.name,
+        kind=symbol_kind(hit.kind),
+        container_name=hit.parent or hit.docset,
+        location=location,
+        data={"qualname": hit.qualname, "docset": hit.docset},
+    )
+
+
+async def resolve(ls: DocsServer, symbol: types.WorkspaceSymbol) -> types.WorkspaceSymbol:
+    data = symbol.data if isinstance(symbol.data, dict) else {}
+    qualname = data.get("qualname")
+    if not isinstance(qualname, str):
+        return symbol
+    store = await ls.ready_store()
+    entry = next(
+        (e for e in await store.lookup_many([qualname]) if e.docset == data.get("docset")),
+        None,
+    ) or await store.lookup(qualname)
+    if entry is not None:
+        symbol.location = types.Location(uri=ls.pages.write(entry), range=_TOP)
+    return symbol

@@ -1,0 +1,89 @@
+"""Documentation pages written as Markdown files, so an editor can open a symbol's docs as text."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from pygls.uris import from_fs_path
+
+from docs_daemon.render import page_markdown
+from docs_daemon.store.models import Entry
+
+log = logging.getLogger(__name__)
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/docs-daemon`` (or ``~/.cache/docs-daemon``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "docs-daemon"
+
+
+def _safe_component(text: str) -> str:
+    """A file-name-safe form that cannot escape the directory and cannot collide."""
+    cleaned = _UNSAFE.sub("_", text).strip(".") or "_"
+    if cleaned != text:
+        cleaned += "-" + hashlib.sha1(text.encode()).hexdigest()[:8]
+    return cleaned[:180]
+
+
+class PageCache:
+    """Writes each entry's page once per process into ``<cache>/pages/<docset>/<qualname>.md``.
+
+    An unwritable cache directory falls back to a private temporary one (with a warning), so
+    workspace symbols keep working on read-only homes and full disks degrade to one message.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problem: str | None = None
+        self._written: set[Path] = set()
+
+    def path_for(self, entry_docset: str, qualname: str) -> Path:
+        path = (
+            self.root / "pages" / _safe_component(entry_docset) / f"{_safe_component(qualname)}.md"
+        )
+        # Defence in depth: the name is sanitised above, but never hand out a path outside root.
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"page path escapes the cache: {qualname!r}")
+        return path
+
+    def uri_for(self, entry_docset: str, qualname: str) -> str:
+        uri = from_fs_path(str(self.path_for(entry_docset, qualname)))
+        assert uri is not None
+        return uri
+
+    def write(self, entry: Entry) -> str:
+        """Write the page if this process has not yet; return its ``file://`` URI."""
+        path = self.path_for(entry.docset, entry.qualname)
+        if path not in self._written:
+            try:
+                self._write_atomically(path, page_markdown(entry))
+            except OSError as error:
+                self._fall_back(error)
+                path = self.path_for(entry.docset, entry.qualname)
+                self._write_atomically(path, page_markdown(entry))
+            self._written.add(path)
+        return self.uri_for(entry.docset, entry.qualname)
+
+    def _fall_back(self, error: OSError) -> None:
+        fallback = Path(tempfile.mkdtemp(prefix="docs-daemon-pages-"))
+        self.problem = (
+            f"cannot write documentation pages to {self.root} ({error.strerror or error}); "
+            f"using {fallback} for this session"
+        )
+        log.warning("%s", self.problem)
+        self.root = fallback
+
+    @staticmethod
+    def _write_atomically(path: Path, text: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)

@@ -1,0 +1,346 @@
+"""The language server: lifecycle, settings, store wiring; each feature lives in ``features/``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import ipaddress
+import logging
+import os
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from docs_daemon import __version__
+from docs_daemon.bundled import bundled_database_path
+from docs_daemon.features import completion, hover, open_in_browser, signature_help
+from docs_daemon.features import workspace_symbol as symbols
+from docs_daemon.features.documents import DocumentReader
+from docs_daemon.pages import PageCache, default_cache_dir
+from docs_daemon.settings import Settings, parse_settings
+from docs_daemon.store import DocStore, StoreError, StoreEvent
+
+log = logging.getLogger("docs_daemon")
+
+STATUS_METHOD = "docsDaemon/status"
+#: How often the server checks that the client process named in ``initialize`` is alive.
+PARENT_CHECK_SECONDS = 0.5
+
+T = TypeVar("T")
+
+
+class StoreUnavailableError(Exception):
+    """The documentation could not be loaded; features answer ``null`` instead of failing."""
+
+
+class DocsServer(LanguageServer):
+    """The pygls server plus what every feature needs: settings, the store, documents, pages."""
+
+    def __init__(self, cli_databases: list[Path], use_bundled: bool, cache_dir: Path) -> None:
+        super().__init__("docs-daemon", __version__)
+        self.cli_databases = cli_databases
+        self.cli_bundled = use_bundled
+        self.settings = Settings()
+        self.reader = DocumentReader()
+        self.pages = PageCache(cache_dir)
+        self.store: DocStore | None = None
+        #: Messages raised before ``initialized`` (e.g. bad settings) are shown after it.
+        self._pending_messages: list[tuple[types.MessageType, str]] = []
+        self._client_ready = False
+        self._background: set[asyncio.Task[Any]] = set()
+
+    # -- store lifecycle -------------------------------------------------------------------
+
+    def database_paths(self) -> list[Path]:
+        """Databases in precedence order: settings, then ``--db``, then the bundled docs."""
+        paths = [*self.settings.databases, *self.cli_databases]
+        if self.settings.bundled and self.cli_bundled:
+            try:
+                paths.append(bundled_database_path())
+            except FileNotFoundError as error:
+                self.tell(types.MessageType.Error, str(error))
+        return paths
+
+    def start_store(self) -> None:
+        """Begin loading in the background; ``initialize`` is answered without waiting."""
+        store = DocStore(self.database_paths())
+        store.use_docsets(self.settings.docsets or None)
+        store.add_listener(self._on_store_event)
+        previous, self.store = self.store, store
+        self.spawn(self._load(store, previous))
+
+    async def _load(self, store: DocStore, previous: DocStore | None) -> None:
+        await store.start()
+        try:
+            await store.wait_ready()
+        except StoreError as error:
+            self.tell(types.MessageType.Error, f"docs-daemon: {error}")
+        if previous is not None:
+            await previous.close()
+        await self.send_status()
+
+    async def ready_store(self) -> DocStore:
+        store = self.store
+        if store is None:
+            raise StoreUnavailableError("the server is not initialized")
+        try:
+            await store.wait_ready()
+        except StoreError as error:
+            raise StoreUnavailableError(str(error)) from error
+        return store
+
+    def _on_store_event(self, event: StoreEvent) -> None:
+        if event.kind == "reload_failed":
+            self.tell(types.MessageType.Warning, f"docs-daemon: {event.message}")
+        self.spawn(self.send_status())
+
+    async def status(self) -> dict[str, Any]:
+        store = self.store
+        if store is None:
+            return {"state": "loading", "docsets": [], "error": None}
+        docsets = []
+        if store.state == "ready":
+            docsets = [
+                {
+                    "name": d.name,
+                    "version": d.version,
+                    "entryCount": d.entry_count,
+                    "database": d.database,
+                }
+                for d in await store.docsets()
+            ]
+        state = "loading" if store.state in ("idle", "loading") else store.state
+        return {"state": state, "docsets": docsets, "error": store.error}
+
+    async def send_status(self) -> None:
+        self.protocol.notify(STATUS_METHOD, await self.status())
+
+    # -- messages and tasks ----------------------------------------------------------------
+
+    def tell(self, kind: types.MessageType, message: str) -> None:
+        """Show a message to the user, queued until the client is ready to receive it."""
+        log.log(logging.ERROR if kind == types.MessageType.Error else logging.WARNING, message)
+        if not self._client_ready:
+            self._pending_messages.append((kind, message))
+            return
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def flush_messages(self) -> None:
+        self._client_ready = True
+        for kind, message in self._pending_messages:
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        self._pending_messages.clear()
+
+    def spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # -- settings --------------------------------------------------------------------------
+
+    def apply_settings(self, raw: Any) -> None:
+        new, warnings = parse_settings(raw, self.settings)
+        for warning in warnings:
+            self.tell(types.MessageType.Warning, f"docs-daemon: {warning}")
+        reload = (new.databases, new.bundled) != (self.settings.databases, self.settings.bundled)
+        self.settings = new
+        if self.store is not None:
+            if reload:
+                self.start_store()
+            else:
+                self.store.use_docsets(new.docsets or None)
+
+
+def _serving(default: T) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T]]]:
+    """Turn an unavailable store into the feature's empty answer instead of an error per request."""
+
+    def wrap(handler: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+        @functools.wraps(handler)
+        async def guarded(ls: DocsServer, params: Any) -> T:
+            try:
+                return await handler(ls, params)
+            except StoreUnavailableError as error:
+                log.info("%s: %s", handler.__name__, error)
+                return default
+
+        return guarded
+
+    return wrap
+
+
+def _unwrap_settings(raw: Any) -> Any:
+    """Settings arrive as ``{"docsDaemon": {...}}`` (VS Code style) or as the object itself."""
+    if isinstance(raw, dict) and isinstance(raw.get("docsDaemon"), dict):
+        return raw["docsDaemon"]
+    return raw
+
+
+def create_server(cli_databases: list[Path], use_bundled: bool, cache_dir: Path) -> DocsServer:
+    server = DocsServer(cli_databases, use_bundled, cache_dir)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: DocsServer, params: types.InitializeParams) -> None:
+        ls.apply_settings(_unwrap_settings(params.initialization_options))
+        ls.start_store()
+        if params.process_id is not None:
+            ls.spawn(_watch_parent(params.process_id))
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: DocsServer, params: types.InitializedParams) -> None:
+        ls.flush_messages()
+        window = ls.client_capabilities.window
+        if window is not None and window.work_done_progress:
+            ls.spawn(_report_loading(ls))
+
+    @server.feature(types.SHUTDOWN)
+    async def shutdown(ls: DocsServer, params: None) -> None:
+        if ls.store is not None:
+            await ls.store.close()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: DocsServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        raw = _unwrap_settings(params.settings)
+        workspace = ls.client_capabilities.workspace
+        if raw is None and workspace is not None and workspace.configuration:
+            pulled = await ls.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="docsDaemon")])
+            )
+            raw = pulled[0] if pulled else None
+        if raw is not None:
+            ls.apply_settings(raw)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: DocsServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.reader.forget(params.text_document.uri)
+
+    server.feature(types.TEXT_DOCUMENT_HOVER)(_serving(None)(hover.hover))
+    server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(
+            trigger_characters=completion.TRIGGER_CHARACTERS, resolve_provider=True
+        ),
+    )(_serving(None)(completion.completion))
+    server.feature(types.COMPLETION_ITEM_RESOLVE)(_resolve_completion)
+    server.feature(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolOptions(resolve_provider=True))(
+        _serving([])(symbols.workspace_symbol)
+    )
+    server.feature(types.WORKSPACE_SYMBOL_RESOLVE)(_resolve_symbol)
+    server.feature(
+        types.TEXT_DOCUMENT_SIGNATURE_HELP,
+        types.SignatureHelpOptions(trigger_characters=signature_help.TRIGGER_CHARACTERS),
+    )(_serving(None)(signature_help.signature_help))
+
+    @server.command(open_in_browser.COMMAND)
+    async def open_docs(ls: DocsServer, *arguments: Any) -> str | None:
+        try:
+            return await open_in_browser.open_in_browser(ls, list(arguments))
+        except StoreUnavailableError:
+            return None
+
+    @server.feature(STATUS_METHOD)
+    async def status(ls: DocsServer, params: Any) -> dict[str, Any]:
+        return await ls.status()
+
+    return server
+
+
+async def _resolve_completion(ls: DocsServer, item: types.CompletionItem) -> types.CompletionItem:
+    try:
+        return await completion.resolve(ls, item)
+    except StoreUnavailableError:
+        return item
+
+
+async def _resolve_symbol(ls: DocsServer, symbol: types.WorkspaceSymbol) -> types.WorkspaceSymbol:
+    try:
+        return await symbols.resolve(ls, symbol)
+    except StoreUnavailableError:
+        return symbol
+
+
+async def _report_loading(ls: DocsServer) -> None:
+    """Show ``$/progress`` while the documentation loads, for clients that display it."""
+    store = ls.store
+    if store is None or store.state == "ready":
+        return
+    token = f"docs-daemon-load-{uuid.uuid4().hex[:8]}"
+    try:
+        await asyncio.wait_for(ls.work_done_progress.create_async(token), timeout=5)
+    except Exception as error:  # the client refused or never answered: no progress, no harm
+        log.debug("no work-done progress: %s", error)
+        return
+    ls.work_done_progress.begin(
+        token, types.WorkDoneProgressBegin(title="docs-daemon", message="Loading documentation")
+    )
+    try:
+        await ls.ready_store()
+        message = "Documentation loaded"
+    except StoreUnavailableError as error:
+        message = f"Loading failed: {error}"
+    ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def _watch_parent(pid: int) -> None:
+    """Exit when the editor that started us dies, so no orphan keeps running."""
+    while True:
+        await asyncio.sleep(PARENT_CHECK_SECONDS)
+        if not _process_alive(pid):
+            log.warning("client process %d is gone; exiting", pid)
+            logging.shutdown()
+            os._exit(0)
+
+
+def _configure_logging(log_file: Path | None, level: str) -> None:
+    handler: logging.Handler = (
+        logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+
+
+def _warn_if_exposed(host: str) -> None:
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        print(
+            f"docs-daemon: WARNING: listening on {host}, reachable from other machines; "
+            "anyone who can connect can read your open documents' text. Use 127.0.0.1 unless "
+            "you mean it.",
+            file=sys.stderr,
+        )
+
+
+def run_server(args: argparse.Namespace) -> int:
+    """``docs-daemon serve``: run until the client says exit, closes stdin, or dies."""
+    _configure_logging(args.log_file, args.log_level)
+    server = create_server(
+        list(args.databases), not args.no_bundled, args.cache_dir or default_cache_dir()
+    )
+    if args.tcp or args.ws:
+        _warn_if_exposed(args.host)
+        (server.start_tcp if args.tcp else server.start_ws)(args.host, args.port)
+    else:
+        server.start_io()
+    return 0
