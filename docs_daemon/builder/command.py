@@ -1,0 +1,125 @@
+"""``docs-daemon build``: turn each SOURCE into a docset and write them into one file."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from docs_daemon.builder.errors import BuildError
+from docs_daemon.builder.progress import Progress
+from docs_daemon.builder.records import Docset
+from docs_daemon.builder.writer import WriteReport, write_database
+
+MODULE_PREFIX = "module:"
+ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Build the database; bad input prints one line on stderr and returns a non-zero code."""
+    started = time.monotonic()
+    progress = Progress(quiet=args.quiet)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        sources = _sources(args)
+        built = [_build_one(source, args, progress, len(sources)) for source in sources]
+        _check_unique_names(built)
+        progress.note(f"writing {args.output}")
+        report = write_database(args.output, built)
+    except BuildError as error:
+        print(f"docs-daemon build: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("docs-daemon build: interrupted, output left unchanged", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    for docset in built:
+        for warning in docset.warnings[:20]:
+            print(f"warning: {docset.name}: {warning}", file=sys.stderr)
+        if len(docset.warnings) > 20:
+            print(f"warning: {docset.name}: … {len(docset.warnings) - 20} more", file=sys.stderr)
+    print(_summary(built, report, time.monotonic() - started))
+    return 0
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM unwinds like Ctrl-C so the temp file is removed and the output kept."""
+    raise KeyboardInterrupt
+
+
+def _sources(args: argparse.Namespace) -> list[str]:
+    sources = [*args.sources, *(MODULE_PREFIX + name for name in args.module)]
+    if not sources:
+        raise BuildError("nothing to build: give a SOURCE or --module NAME")
+    if len(sources) > 1 and (args.name or args.docset_version or args.base_url):
+        raise BuildError("--name, --version-label and --base-url apply to a single SOURCE only")
+    return sources
+
+
+def _build_one(source: str, args: argparse.Namespace, progress: Progress, count: int) -> Docset:
+    progress.note(f"reading {source}")
+    if source.startswith(MODULE_PREFIX):
+        from docs_daemon.builder.introspect import build_module_docset
+
+        return build_module_docset(
+            source[len(MODULE_PREFIX) :],
+            name=args.name,
+            version=args.docset_version,
+            base_url=args.base_url,
+            progress=progress,
+        )
+    from docs_daemon.builder.sphinx import build_sphinx_docset
+
+    path = Path(source)
+    if path.is_dir():
+        from docs_daemon.builder.sources import DirectoryFiles
+
+        files = DirectoryFiles(path)
+        return build_sphinx_docset(
+            files,
+            name=args.name,
+            version=args.docset_version,
+            base_url=args.base_url,
+            progress=progress,
+        )
+    if path.is_file() and source.lower().endswith(ARCHIVE_SUFFIXES):
+        from docs_daemon.builder.archive import read_archive
+
+        return build_sphinx_docset(
+            read_archive(path),
+            name=args.name,
+            version=args.docset_version,
+            base_url=args.base_url,
+            progress=progress,
+        )
+    if not path.exists():
+        raise BuildError(f"{source}: no such file or directory (for a module use module:NAME)")
+    raise BuildError(
+        f"{source}: not a Sphinx HTML directory or a supported archive "
+        f"({', '.join(ARCHIVE_SUFFIXES)})"
+    )
+
+
+def _check_unique_names(built: list[Docset]) -> None:
+    names = [d.name for d in built]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise BuildError(f"two sources produce the same docset name: {', '.join(duplicates)}")
+
+
+def _summary(built: list[Docset], report: WriteReport, seconds: float) -> str:
+    lines = []
+    for docset in built:
+        kinds = report.kinds.get(docset.name, {})
+        per_kind = ", ".join(f"{kind} {n:,}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+        version = f" {docset.version}" if docset.version else ""
+        lines.append(f"{docset.name}{version}: {len(docset.entries):,} entries ({per_kind})")
+    if report.kept:
+        lines.append(f"kept: {', '.join(report.kept)}")
+    size = report.size / (1024 * 1024)
+    lines.append(f"wrote {report.path} ({size:.1f} MiB) in {seconds:.1f} s")
+    return "\n".join(lines)

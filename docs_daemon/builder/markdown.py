@@ -1,0 +1,120 @@
+"""Sphinx HTML fragments to Markdown that reads well in an editor hover.
+
+Parsing and clean-up happen once per page on the selectolax tree (:func:`prepare_page`);
+the conversion itself is markdownify with a few Sphinx-aware element rules.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from markdownify import MarkdownConverter
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+#: Sphinx ``highlight-<lexer>`` classes to the fence language editors understand.
+_LEXER_LANGUAGES = {
+    "python3": "python",
+    "python": "python",
+    "default": "python",
+    "ipython": "python",
+    "ipython3": "python",
+    "pycon": "pycon",
+    "pytb": "pytb",
+    "none": "text",
+    "text": "text",
+    "shell": "sh",
+    "sh": "sh",
+    "bash": "sh",
+    "console": "console",
+}
+
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TRAILING_SPACES = re.compile(r"[ \t]+\n")
+
+
+def prepare_page(tree: LexborHTMLParser, page_url: str) -> None:
+    """Clean a parsed page in place so every fragment converts well.
+
+    Removes permalink anchors (the ``¶`` signs) and images, makes links absolute against
+    ``page_url`` and tags each code block with its language for the fence.
+    """
+    for node in tree.css("a.headerlink, img, script, style"):
+        node.decompose()
+    for link in tree.css("a[href]"):
+        href = link.attributes.get("href") or ""
+        link.attrs["href"] = urljoin(page_url, href)
+    for block in tree.css("div[class*='highlight-']"):
+        classes = (block.attributes.get("class") or "").split()
+        lexer = next((c[len("highlight-") :] for c in classes if c.startswith("highlight-")), "")
+        for pre in block.css("pre"):
+            pre.attrs["data-lang"] = _LEXER_LANGUAGES.get(lexer, lexer)
+
+
+def _classes(el: Any) -> list[str]:
+    value = el.get("class") or []
+    return value.split() if isinstance(value, str) else list(value)
+
+
+def _fence_language(el: Any) -> str:
+    language = str(el.get("data-lang") or "")
+    if language in ("", "python") and el.get_text().lstrip().startswith(">>>"):
+        return "pycon"
+    return language
+
+
+class _SphinxConverter(MarkdownConverter):  # type: ignore[misc]
+    """markdownify with rules for Sphinx's admonitions, version notes and definition lists."""
+
+    def convert_div(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        classes = _classes(el)
+        if "admonition" in classes:
+            # The title paragraph already converted to "Note" etc.; make it bold and quote all.
+            body = text.strip()
+            title = el.find("p", class_="admonition-title")
+            if title is not None:
+                heading = title.get_text().strip()
+                if body.startswith(heading):
+                    body = f"**{heading}:** " + body[len(heading) :].lstrip()
+            quoted = "\n".join(f"> {line}" if line else ">" for line in body.splitlines())
+            return f"\n\n{quoted}\n\n"
+        return str(super().convert_div(el, text, parent_tags))
+
+    def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "versionmodified" in _classes(el) and text.strip():
+            return f"*{text.strip()}* "
+        return text
+
+    def convert_dt(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        text = text.strip()
+        if not text or "_inline" in parent_tags:
+            return f" {text} "
+        return f"\n\n**{text}**\n\n"
+
+    def convert_dd(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        text = text.strip()
+        if "_inline" in parent_tags:
+            return f" {text} "
+        return f"{text}\n\n" if text else "\n"
+
+
+_CONVERTER = _SphinxConverter(
+    heading_style="ATX",
+    bullets="-",
+    code_language_callback=_fence_language,
+    escape_misc=False,
+)
+
+
+def html_to_markdown(html: str) -> str:
+    """Convert one cleaned fragment (see :func:`prepare_page`) to tidy Markdown."""
+    text = str(_CONVERTER.convert(html))
+    text = text.replace("\u00b6", "")
+    text = _TRAILING_SPACES.sub("\n", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def node_text(node: LexborNode) -> str:
+    """Visible text of a node with whitespace collapsed (signatures, titles)."""
+    return " ".join((node.text(deep=True) or "").split())

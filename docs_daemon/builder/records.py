@@ -1,0 +1,35 @@
+"""What every source produces: plain records of documented objects, independent of SQLite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docs_daemon.schema import Kind
+
+
+@dataclass(frozen=True, slots=True)
+class DocEntry:
+    """One documented object, ready to become a row of ``entries`` (see ``schema.entries``)."""
+
+    qualname: str
+    name: str
+    kind: Kind
+    parent: str | None
+    signature: str
+    summary: str
+    body: str
+    url: str
+    priority: int = 0
+
+
+@dataclass(slots=True)
+class Docset:
+    """A documentation set as built: its identity plus its entries and what was skipped."""
+
+    name: str
+    version: str
+    base_url: str
+    source: str
+    entries: list[DocEntry] = field(default_factory=list)
+    #: Human-readable notes about things skipped (missing pages, failed submodules).
+    warnings: list[str] = field(default_factory=list)

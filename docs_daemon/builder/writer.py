@@ -1,0 +1,234 @@
+"""Docsets to the SQLite file, atomically: a temp file beside the output, then ``os.replace``.
+
+Rebuilding an existing output copies it first and replaces only the docsets being built, so
+the daemon reading the old file never sees a half-written one, and other docsets survive.
+
+Ranking priority (``entries.priority``, higher first among equally good matches)::
+
+    priority = 1000
+             - 100 * depth            # dots in the qualified name: json.dumps beats json.JSONEncoder.encode
+             - 300 if private         # any component starting with "_" that is not a __dunder__
+             + 50 * source_priority   # Sphinx: important +1, normal 0, unimportant -1, hidden -2
+             + kind bonus             # keyword 40, module 30, class/exception 20, function 10
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, delete, func, insert, select, text
+
+from docs_daemon import __version__
+from docs_daemon.builder.errors import BuildError
+from docs_daemon.builder.records import DocEntry, Docset
+from docs_daemon.schema import (
+    APPLICATION_ID,
+    FTS_DDL,
+    FTS_TABLE,
+    SCHEMA_VERSION,
+    Kind,
+    docsets,
+    entries,
+    meta,
+    metadata,
+)
+
+_KIND_BONUS = {
+    Kind.KEYWORD: 40,
+    Kind.MODULE: 30,
+    Kind.CLASS: 20,
+    Kind.EXCEPTION: 20,
+    Kind.FUNCTION: 10,
+}
+
+_CAMEL_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_WORD_SEPARATORS = re.compile(r"[._\s]+")
+
+
+def entry_priority(entry: DocEntry) -> int:
+    """The ranking formula documented in this module's docstring."""
+    parts = entry.qualname.split(".")
+    depth = 0 if entry.kind is Kind.KEYWORD else len(parts) - 1
+    private = any(p.startswith("_") and not (p.startswith("__") and p.endswith("__")) for p in parts)
+    return (
+        1000
+        - 100 * depth
+        - (300 if private else 0)
+        + 50 * entry.priority
+        + _KIND_BONUS.get(entry.kind, 0)
+    )
+
+
+def qualname_words(qualname: str) -> str:
+    """Words of a name for full-text search: dots/underscores as spaces, camelCase split too.
+
+    ``collections.OrderedDict.move_to_end`` → ``collections OrderedDict Ordered Dict move to end``.
+    """
+    words: list[str] = []
+    for token in _WORD_SEPARATORS.split(qualname):
+        if not token:
+            continue
+        words.append(token)
+        parts = _CAMEL_PARTS.findall(token)
+        if len(parts) > 1:
+            words.extend(parts)
+    return " ".join(words)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReport:
+    """What ended up in the file, for the build summary."""
+
+    path: Path
+    size: int
+    kinds: dict[str, Counter[str]]
+    kept: list[str]
+
+
+def write_database(output: Path, built: list[Docset]) -> WriteReport:
+    """Write ``built`` into ``output`` (keeping its other docsets), atomically."""
+    directory = output.parent if str(output.parent) else Path()
+    if not directory.is_dir():
+        raise BuildError(f"cannot write {output}: directory {directory} does not exist")
+    if output.exists():
+        _check_existing(output)
+    handle, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        if output.exists():
+            shutil.copyfile(output, temp)
+        kept = _fill(temp, built)
+        umask = os.umask(0)
+        os.umask(umask)
+        temp.chmod(0o666 & ~umask)
+        os.replace(temp, output)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    kinds = {d.name: Counter(str(e.kind) for e in d.entries) for d in built}
+    return WriteReport(output, output.stat().st_size, kinds, kept)
+
+
+def _check_existing(output: Path) -> None:
+    """Refuse to replace a file that is not ours, or ours at another schema version."""
+    try:
+        connection = sqlite3.connect(f"{output.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        raise BuildError(
+            f"refusing to overwrite {output}: it is not a docs-daemon database"
+        ) from None
+    if rows.get("application") != APPLICATION_ID:
+        raise BuildError(f"refusing to overwrite {output}: it is not a docs-daemon database")
+    if rows.get("schema_version") != str(SCHEMA_VERSION):
+        raise BuildError(
+            f"{output} has schema version {rows.get('schema_version')}, this builder writes "
+            f"{SCHEMA_VERSION}: choose another --output or delete the old file"
+        )
+
+
+def _engine(path: Path) -> Engine:
+    # A creator instead of a URL: paths with '?' or '#' must not be parsed as URL parts.
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(path))
+
+
+def _fill(path: Path, built: list[Docset]) -> list[str]:
+    """Replace the built docsets inside the database at ``path``; return the kept ones."""
+    engine = _engine(path)
+    try:
+        metadata.create_all(engine)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with engine.begin() as connection:
+            connection.execute(text(FTS_DDL))
+            for docset in built:
+                _replace_docset(connection, docset, now)
+            connection.execute(delete(meta))
+            connection.execute(
+                insert(meta),
+                [
+                    {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                    {"key": "application", "value": APPLICATION_ID},
+                    {"key": "built_at", "value": now},
+                    {"key": "builder_version", "value": __version__},
+                ],
+            )
+            built_names = {d.name for d in built}
+            kept = [
+                name
+                for name in connection.execute(select(docsets.c.name)).scalars()
+                if name not in built_names
+            ]
+        with engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            raw.execute("ANALYZE")
+            raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            raw.commit()
+            raw.execute("VACUUM")
+            raw.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        engine.dispose()
+    return kept
+
+
+def _replace_docset(connection: Connection, docset: Docset, now: str) -> None:
+    old_id = connection.execute(
+        select(docsets.c.id).where(docsets.c.name == docset.name)
+    ).scalar_one_or_none()
+    if old_id is not None:
+        connection.execute(
+            text(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
+                "(SELECT id FROM entries WHERE docset_id = :docset)"
+            ),
+            {"docset": old_id},
+        )
+        connection.execute(delete(entries).where(entries.c.docset_id == old_id))
+        connection.execute(delete(docsets).where(docsets.c.id == old_id))
+    docset_id = connection.execute(
+        insert(docsets).values(
+            name=docset.name,
+            version=docset.version,
+            base_url=docset.base_url,
+            source=docset.source,
+            built_at=now,
+            entry_count=len(docset.entries),
+        )
+    ).inserted_primary_key[0]
+    first_id = (connection.execute(select(func.max(entries.c.id))).scalar() or 0) + 1
+    rows = [
+        {
+            "id": first_id + offset,
+            "docset_id": docset_id,
+            "qualname": entry.qualname,
+            "name": entry.name,
+            "kind": str(entry.kind),
+            "parent": entry.parent,
+            "signature": entry.signature,
+            "summary": entry.summary,
+            "body": entry.body,
+            "url": entry.url,
+            "priority": entry_priority(entry),
+        }
+        for offset, entry in enumerate(docset.entries)
+    ]
+    if not rows:
+        return
+    connection.execute(insert(entries), rows)
+    connection.execute(
+        text(f"INSERT INTO {FTS_TABLE}(rowid, name, qualname_words) VALUES (:id, :name, :words)"),
+        [{"id": r["id"], "name": r["name"], "words": qualname_words(r["qualname"])} for r in rows],
+    )
