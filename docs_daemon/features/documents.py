@@ -39,7 +39,7 @@ class DocumentReader:
         self._imports: dict[str, tuple[int | None, int, Imports]] = {}
 
     def cursor(self, workspace: Workspace, uri: str, position: types.Position) -> Cursor | None:
-        """The cursor in an open document; ``None`` for unknown documents or past-the-end positions."""
+        """The cursor; ``None`` for unknown documents or positions past the end."""
         document = workspace.text_documents.get(uri)
         if document is None:
             return None
