@@ -1,0 +1,22 @@
+// Lint the extension sources (typed rules) and the end-to-end script (plain Node).
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["dist/**", "node_modules/**"] },
+    {
+        files: ["src/**/*.ts"],
+        extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        rules: {
+            "@typescript-eslint/no-floating-promises": "error",
+            eqeqeq: ["error", "always", { null: "ignore" }],
+        },
+    },
+    {
+        files: ["**/*.mjs"],
+        extends: [js.configs.recommended],
+        languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    },
+);

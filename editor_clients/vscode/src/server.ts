@@ -1,0 +1,158 @@
+/**
+ * How the server process is found and started, and how a missing or crashing server is
+ * reported to the user with a way to fix it (never a silently dead client).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import type { ServerLaunchSettings } from "./settings";
+
+/** The program to run and where the choice came from (for error messages). */
+export interface LaunchCommand {
+    program: string;
+    args: string[];
+    source: "docsDaemon.server.command" | "PATH" | "docsDaemon.server.python";
+}
+
+const EXECUTABLE = "docs-daemon";
+const INSTALL_HINT = "Install it with `pip install docs-daemon`, or set `docsDaemon.server.python` "
+    + "to a Python that has it (or `docsDaemon.server.command` to the full command).";
+
+function candidates(name: string): string[] {
+    if (process.platform !== "win32") {
+        return [name];
+    }
+    const extensions = (process.env.PATHEXT ?? ".EXE;.CMD;.BAT").split(";").filter(Boolean);
+    return [name, ...extensions.map((ext) => name + ext.toLowerCase())];
+}
+
+function isExecutableFile(file: string): boolean {
+    try {
+        if (!fs.statSync(file).isFile()) {
+            return false;
+        }
+        fs.accessSync(file, fs.constants.X_OK);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** The absolute path of `program` (a path, or a name searched on PATH), or undefined. */
+export function findExecutable(program: string, searchPath = process.env.PATH ?? ""): string | undefined {
+    if (program.includes("/") || program.includes(path.sep)) {
+        return candidates(path.resolve(program)).find(isExecutableFile);
+    }
+    for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
+        const found = candidates(path.join(dir, program)).find(isExecutableFile);
+        if (found !== undefined) {
+            return found;
+        }
+    }
+    return undefined;
+}
+
+/** The command the settings ask for: explicit command, else `docs-daemon` on PATH, else `python -m`. */
+export function resolveLaunchCommand(settings: ServerLaunchSettings): LaunchCommand {
+    if (settings.command.length > 0) {
+        const [program, ...args] = settings.command;
+        return { program, args, source: "docsDaemon.server.command" };
+    }
+    if (!settings.python) {
+        const onPath = findExecutable(EXECUTABLE);
+        if (onPath !== undefined) {
+            return { program: onPath, args: ["serve"], source: "PATH" };
+        }
+    }
+    return {
+        program: settings.python || "python3",
+        args: ["-m", "docs_daemon", "serve"],
+        source: "docsDaemon.server.python",
+    };
+}
+
+export function describe(command: LaunchCommand): string {
+    return [command.program, ...command.args].join(" ");
+}
+
+/** Why the server could not run, with what the user should do about it. */
+export class ServerStartError extends Error {
+    constructor(message: string, readonly command: LaunchCommand) {
+        super(message);
+    }
+}
+
+/** Fail early, with a useful message, when the program does not exist. */
+export function checkLaunchable(command: LaunchCommand): void {
+    if (findExecutable(command.program) === undefined) {
+        throw new ServerStartError(
+            `Docs Daemon: cannot start the language server: \`${command.program}\` (from ${command.source}) `
+            + `was not found or is not executable. ${INSTALL_HINT}`,
+            command,
+        );
+    }
+}
+
+/** The tail of a process's stderr, kept to explain an early exit. */
+export class StderrTail {
+    private text = "";
+    constructor(private readonly limit = 4000) {}
+    append(chunk: Buffer | string): void {
+        this.text = (this.text + chunk.toString()).slice(-this.limit);
+    }
+    lastLines(count = 3): string {
+        return this.text.trim().split(/\r?\n/).slice(-count).join(" | ");
+    }
+}
+
+/** A started server process, with what it printed if it dies. */
+export interface ServerProcess {
+    child: ChildProcess;
+    stderr: StderrTail;
+}
+
+/**
+ * Spawn the server (stdio is its default transport, so a user's own command gets no extra flag);
+ * resolves once the OS started it, rejects with a ServerStartError when it could not.
+ */
+export async function startProcess(command: LaunchCommand, cwd: string | undefined): Promise<ServerProcess> {
+    const child = spawn(command.program, command.args, {
+        cwd,
+        env: { ...process.env, PYTHONUNBUFFERED: "1" },
+        stdio: ["pipe", "pipe", "pipe"],
+    });
+    const stderr = new StderrTail();
+    child.stderr?.on("data", (chunk: Buffer) => stderr.append(chunk));
+    await new Promise<void>((resolve, reject) => {
+        child.once("spawn", () => resolve());
+        child.once("error", (error) =>
+            reject(new ServerStartError(
+                `Docs Daemon: cannot start \`${describe(command)}\`: ${error.message}. ${INSTALL_HINT}`,
+                command,
+            )),
+        );
+    });
+    return { child, stderr };
+}
+
+/** The message for a server that exited before it was ready. */
+export function earlyExitMessage(command: LaunchCommand, server: ServerProcess | undefined): string {
+    const code = server?.child.exitCode;
+    const said = server?.stderr.lastLines();
+    const status = code === null || code === undefined ? "stopped" : `exited with code ${code}`;
+    return `Docs Daemon: the language server \`${describe(command)}\` ${status} while starting`
+        + (said ? `: ${said}` : "") + `. ${INSTALL_HINT}`;
+}
+
+/** Show an error with buttons that lead to the fix. */
+export async function showStartError(message: string, output: vscode.OutputChannel): Promise<void> {
+    const openSettings = "Open Settings";
+    const showOutput = "Show Output";
+    const choice = await vscode.window.showErrorMessage(message, openSettings, showOutput);
+    if (choice === openSettings) {
+        await vscode.commands.executeCommand("workbench.action.openSettings", "docsDaemon.server");
+    } else if (choice === showOutput) {
+        output.show(true);
+    }
+}
