@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
 
 from docs_daemon.schema import Kind
 
@@ -39,3 +41,33 @@ class DocsetInfo:
     built_at: str
     entry_count: int
     database: str
+
+
+#: What happened to a database: first load, a hot reload, or their failures.
+StoreEventKind = Literal["loaded", "reloaded", "reload_failed", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoreEvent:
+    """Told to store listeners so the server can log and show status without polling."""
+
+    kind: StoreEventKind
+    database: Path
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseInfo:
+    """One loaded database file: where it is served from and what it cost to load."""
+
+    path: Path
+    #: ``memory`` (copied into the memdb VFS) or ``disk`` (read-only mmap fallback).
+    mode: Literal["memory", "disk"]
+    #: The SQLite URI every pooled connection opens (a process-local memdb name in memory mode).
+    uri: str
+    size_bytes: int
+    load_seconds: float
+    schema_version: str
+    built_at: str
+    builder_version: str
+    docsets: tuple[DocsetInfo, ...]

@@ -1,0 +1,212 @@
+"""One served copy of a database: its async engine, its connection lanes and its lifetime.
+
+SQLAlchemy's async engine (aiosqlite driver) owns the connections: it creates them through
+``async_creator`` (so no URL is ever parsed from a path), pools them and disposes of them.
+The store checks every pooled connection out once and keeps them as *lanes* for the life of
+the copy. Measured on this kind of machine (see benchmarks/results/store.md): a point lookup
+through ``AsyncConnection.execute`` costs ~300 us and a checkout per request ~120 us on top of
+the query, against ~50 us for ``execute_fetchall`` on the held aiosqlite connection; hover
+targets a 300 us p99, so the hot queries run pre-compiled SQL on the driver connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from docs_daemon.schema import docsets
+from docs_daemon.store.errors import StoreError
+from docs_daemon.store.loader import Snapshot, take_snapshot
+from docs_daemon.store.models import DatabaseInfo, DocsetInfo
+
+log = logging.getLogger(__name__)
+
+Row = tuple[Any, ...]
+
+
+async def _open_lane(uri: str, mmap_size: int) -> aiosqlite.Connection:
+    """A pooled connection: read-only for good (``query_only``), memory-mapped on disk."""
+    connection = await aiosqlite.connect(uri, uri=True, check_same_thread=False)
+    try:
+        await connection.execute("PRAGMA query_only = 1")
+        if mmap_size:
+            await connection.execute(f"PRAGMA mmap_size = {int(mmap_size)}")
+    except BaseException:
+        await connection.close()
+        raise
+    return connection
+
+
+class LoadedDatabase:
+    """A database copy being served; pinned by queries so a reload can wait them out."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        engine: AsyncEngine,
+        connections: Sequence[AsyncConnection],
+        lanes: Sequence[aiosqlite.Connection],
+        info: DatabaseInfo,
+        docset_ids: Mapping[str, int],
+    ) -> None:
+        self.snapshot = snapshot
+        self.engine = engine
+        self.info = info
+        #: Docset name -> id, and back, for filtering and for naming results.
+        self.docset_ids = dict(docset_ids)
+        self.docset_names = {ident: name for name, ident in docset_ids.items()}
+        self._connections = list(connections)
+        self._lanes: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for lane in lanes:
+            self._lanes.put_nowait(lane)
+        # Searches may hold all lanes but one, so a point lookup never queues behind them.
+        self._search_slots = asyncio.Semaphore(max(1, len(lanes) - 1))
+        self._users = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._released = False
+
+    @property
+    def path(self) -> Path:
+        return self.snapshot.path
+
+    def pin(self) -> None:
+        """Mark a query in flight on this copy; a release waits for every pin to go."""
+        if self._released:
+            raise StoreError(f"{self.path}: this copy of the database was released")
+        self._users += 1
+        self._idle.clear()
+
+    def unpin(self) -> None:
+        self._users -= 1
+        if self._users == 0:
+            self._idle.set()
+
+    async def fetch(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
+        """Run one pre-compiled statement on a free lane and return all its rows."""
+        lane = await self._lanes.get()
+        try:
+            rows = await lane.execute_fetchall(sql, params)
+            return [tuple(row) for row in rows]
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: query failed: {error}") from error
+        finally:
+            self._lanes.put_nowait(lane)
+
+    async def fetch_for_search(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
+        """Like :meth:`fetch`, but never takes the last free lane."""
+        async with self._search_slots:
+            return await self.fetch(sql, params)
+
+    async def release(self) -> None:
+        """Wait for in-flight queries, then close every connection; the memory copy is
+        freed when the holder, the last connection to it, closes."""
+        self._released = True
+        await self._idle.wait()
+        await self.close_lanes()
+        await self.drop_copy()
+
+    async def close_lanes(self) -> None:
+        """Return the lanes to the pool and dispose of the engine (closes them)."""
+        for connection in self._connections:
+            with contextlib.suppress(Exception):
+                await connection.close()
+        self._connections.clear()
+        await self.engine.dispose()
+
+    async def drop_copy(self) -> None:
+        """Close the holder connection, which frees the memory copy."""
+        holder = self.snapshot.holder
+        if holder is not None:
+            await asyncio.to_thread(holder.close)
+
+
+async def open_database(
+    path: Path, *, memory_limit: int, pool_size: int, mmap_bytes: int = 0
+) -> LoadedDatabase:
+    """Load ``path`` (copy + verify off the event loop), then open ``pool_size`` lanes.
+
+    ``mmap_bytes`` maps a memory copy into each lane instead of each keeping its own page
+    cache; disk fallbacks always map the whole file.
+    """
+    started = time.perf_counter()
+    snapshot = await asyncio.to_thread(take_snapshot, path, memory_limit)
+    mmap_size = snapshot.signature.size if snapshot.mode == "disk" else mmap_bytes
+    engine = create_async_engine(
+        "sqlite+aiosqlite://",
+        async_creator=partial(_open_lane, snapshot.uri, mmap_size),
+        poolclass=AsyncAdaptedQueuePool,
+        pool_size=pool_size,
+        max_overflow=0,
+        # Read-only connections have nothing to roll back when returned.
+        pool_reset_on_return=None,
+    )
+    connections: list[AsyncConnection] = []
+    try:
+        for _ in range(pool_size):
+            connections.append(await engine.connect())
+        lanes = []
+        for connection in connections:
+            raw = await connection.get_raw_connection()
+            lanes.append(raw.driver_connection)
+        result = await connections[0].execute(select(docsets).order_by(docsets.c.id))
+        rows = result.mappings().all()
+    except BaseException:
+        for connection in connections:
+            with contextlib.suppress(Exception):
+                await connection.close()
+        await engine.dispose()
+        if snapshot.holder is not None:
+            snapshot.holder.close()
+        raise
+    infos = tuple(
+        DocsetInfo(
+            name=row["name"],
+            version=row["version"],
+            base_url=row["base_url"],
+            source=row["source"],
+            built_at=row["built_at"],
+            entry_count=row["entry_count"],
+            database=str(path),
+        )
+        for row in rows
+    )
+    info = DatabaseInfo(
+        path=path,
+        mode=snapshot.mode,
+        uri=snapshot.uri,
+        size_bytes=snapshot.signature.size,
+        load_seconds=time.perf_counter() - started,
+        schema_version=snapshot.meta.get("schema_version", ""),
+        built_at=snapshot.meta.get("built_at", ""),
+        builder_version=snapshot.meta.get("builder_version", ""),
+        docsets=infos,
+    )
+    log.info(
+        "loaded %s (%s, %.1f MiB) in %.1f ms",
+        path,
+        snapshot.mode,
+        info.size_bytes / (1 << 20),
+        info.load_seconds * 1e3,
+    )
+    valid_lanes = [lane for lane in lanes if lane is not None]
+    return LoadedDatabase(
+        snapshot,
+        engine,
+        connections,
+        valid_lanes,
+        info,
+        {row["name"]: row["id"] for row in rows},
+    )

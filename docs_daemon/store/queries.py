@@ -1,0 +1,246 @@
+"""The store's queries over the served databases, in precedence order, as typed results.
+
+Every function takes the *scopes* of one query: the databases pinned for it, in precedence
+order, each with the docsets it may answer from. SQL runs through pre-compiled statements
+(``statements``); which results match and how they rank is decided in ``ranking``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docs_daemon.schema import Kind
+from docs_daemon.store import statements
+from docs_daemon.store.database import LoadedDatabase, Row
+from docs_daemon.store.models import Entry, EntryBrief
+from docs_daemon.store.ranking import (
+    Candidate,
+    fts_query,
+    like_escape,
+    prefix_range,
+    rank_resolve,
+    rank_search,
+    subsequence_pattern,
+)
+
+#: Candidates fetched per search stage and database: enough to rank well, small enough that
+#: even a one-letter query on a 50x database does bounded work.
+SEARCH_CAP = 200
+#: Entries fetched per database for a short name in ``resolve``.
+RESOLVE_CAP = 200
+#: Substring scans read a whole name index; they run for queries at least this long.
+SUBSTRING_MIN_LENGTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """One database as seen by one query: its precedence and the docsets it may answer."""
+
+    db: LoadedDatabase
+    precedence: int
+    #: Docset ids this query may return; None means all of the database's docsets.
+    allowed: frozenset[int] | None
+
+    @property
+    def docsets_json(self) -> str:
+        return json.dumps(sorted(self.allowed or ()))
+
+    def allows(self, docset_id: int) -> bool:
+        return self.allowed is None or docset_id in self.allowed
+
+    def statement(self, variants: statements.Variants, **params: Any) -> tuple[str, dict[str, Any]]:
+        """The variant of a query for this scope's docset filter, with its parameters."""
+        if self.allowed is None:
+            return variants.all_docsets.sql, variants.all_docsets.bind(**params)
+        compiled = variants.some_docsets
+        return compiled.sql, compiled.bind(docsets=self.docsets_json, **params)
+
+
+def brief_from_row(row: Row, docset_names: Mapping[int, str]) -> EntryBrief:
+    """An :class:`EntryBrief` from a row of ``statements.BRIEF_COLUMNS``."""
+    return EntryBrief(
+        docset=docset_names.get(row[0], ""),
+        qualname=row[1],
+        name=row[2],
+        kind=Kind(row[3]),
+        parent=row[4],
+        signature=row[5],
+        summary=row[6],
+        url=row[7],
+    )
+
+
+def entry_from_row(row: Row, docset_names: Mapping[int, str]) -> Entry:
+    """An :class:`Entry` from a row of ``statements.ENTRY_COLUMNS``."""
+    return Entry(
+        docset=docset_names.get(row[0], ""),
+        qualname=row[1],
+        name=row[2],
+        kind=Kind(row[3]),
+        parent=row[4],
+        signature=row[5],
+        summary=row[6],
+        url=row[7],
+        body=row[9],
+    )
+
+
+def _first_allowed(scope: Scope, rows: Iterable[Row]) -> Row | None:
+    allowed = [row for row in rows if scope.allows(row[0])]
+    return min(allowed, key=lambda row: row[0]) if allowed else None
+
+
+async def lookup(scopes: Sequence[Scope], qualname: str) -> Entry | None:
+    """The entry named exactly ``qualname`` from the first database and docset that has it."""
+    sql = statements.LOOKUP.sql
+    params = {"qualname": qualname}
+    for scope in scopes:
+        row = _first_allowed(scope, await scope.db.fetch(sql, params))
+        if row is not None:
+            return entry_from_row(row, scope.db.docset_names)
+    return None
+
+
+async def lookup_many(scopes: Sequence[Scope], qualnames: Sequence[str]) -> list[Entry]:
+    """Entries for ``qualnames`` in the given order; names found nowhere are left out."""
+    wanted = list(dict.fromkeys(qualnames))
+    found: dict[str, Entry] = {}
+    for scope in scopes:
+        missing = [name for name in wanted if name not in found]
+        if not missing:
+            break
+        params = statements.LOOKUP_MANY.bind(qualnames=json.dumps(missing))
+        rows = await scope.db.fetch(statements.LOOKUP_MANY.sql, params)
+        best: dict[str, Row] = {}
+        for row in rows:
+            if scope.allows(row[0]) and (row[1] not in best or row[0] < best[row[1]][0]):
+                best[row[1]] = row
+        for name, row in best.items():
+            found[name] = entry_from_row(row, scope.db.docset_names)
+    return [found[name] for name in qualnames if name in found]
+
+
+def _fits_head(qualname: str, name: str, head: str | None) -> bool:
+    """Whether a dotted partial name ("path.join") ends ``qualname`` ("os.path.join")."""
+    if head is None:
+        return True
+    dotted = f"{head}.{name}"
+    return qualname == dotted or qualname.endswith("." + dotted)
+
+
+async def resolve(
+    scopes: Sequence[Scope], name: str, context: Sequence[str], limit: int
+) -> list[Entry]:
+    """Best entries for a short or partial name: exact last component first (any case),
+    falling back to names that start with it."""
+    name = name.strip()
+    if not name or limit <= 0:
+        return []
+    head, _, last = name.rpartition(".")
+    head_or_none = head or None
+    candidates: list[tuple[Entry, int, int]] = []
+    for stage in ("exact", "prefix"):
+        for scope in scopes:
+            if stage == "exact":
+                sql, params = scope.statement(statements.RESOLVE_NAME, name=last, cap=RESOLVE_CAP)
+            else:
+                pattern = like_escape(last) + "%"
+                sql, params = scope.statement(statements.RESOLVE_LIKE, pat=pattern, cap=RESOLVE_CAP)
+            for row in await scope.db.fetch(sql, params):
+                if scope.allows(row[0]) and _fits_head(row[1], row[2], head_or_none):
+                    entry = entry_from_row(row, scope.db.docset_names)
+                    candidates.append((entry, row[8], scope.precedence))
+        if candidates:
+            break
+    return rank_resolve(name, context, candidates, limit)
+
+
+async def members(
+    scopes: Sequence[Scope], parent: str, prefix: str, limit: int
+) -> list[EntryBrief]:
+    """Documented members of a module or class whose name starts with ``prefix`` (any
+    case), by name; a name documented in several databases comes from the first."""
+    pattern = like_escape(prefix) + "%"
+    found: dict[str, tuple[EntryBrief, int]] = {}
+    for scope in scopes:
+        sql, params = scope.statement(statements.MEMBERS, parent=parent, pat=pattern, cap=limit)
+        for row in await scope.db.fetch(sql, params):
+            if row[2] not in found:
+                found[row[2]] = (brief_from_row(row, scope.db.docset_names), scope.precedence)
+    ordered = sorted(found.values(), key=lambda item: (item[0].name.lower(), item[0].name))
+    return [entry for entry, _ in ordered[:limit]]
+
+
+async def modules(scopes: Sequence[Scope], prefix: str, limit: int) -> list[EntryBrief]:
+    """Modules whose qualified name starts with ``prefix``, in name order."""
+    low, high = prefix_range(prefix)
+    found: dict[str, EntryBrief] = {}
+    for scope in scopes:
+        sql, params = scope.statement(statements.MODULES, low=low, high=high, cap=limit)
+        for row in await scope.db.fetch(sql, params):
+            found.setdefault(row[1], brief_from_row(row, scope.db.docset_names))
+    return [found[name] for name in sorted(found)[:limit]]
+
+
+async def _stage(
+    scope: Scope,
+    variants: statements.Variants,
+    seen: set[int],
+    out: list[Candidate],
+    **params: Any,
+) -> None:
+    """Fetch one capped batch of search candidates from one database, skipping repeats."""
+    sql, bound = scope.statement(variants, cap=SEARCH_CAP, **params)
+    names = scope.db.docset_names
+    for row in await scope.db.fetch_for_search(sql, bound):
+        if row[9] in seen:
+            continue
+        seen.add(row[9])
+        out.append(Candidate(brief_from_row(row, names), row[8], scope.precedence))
+
+
+async def search(scopes: Sequence[Scope], query: str, limit: int) -> list[EntryBrief]:
+    """Ranked symbol search with bounded work: a few capped, indexed candidate queries per
+    database, then ranking in Python over at most a few hundred candidates.
+
+    Order of the stages: name prefix (which also finds exact names), qualified-name prefix
+    for dotted queries, full-text word prefixes (dotted components, camelCase words,
+    multi-word queries); then, only while fewer than ``limit`` matches were found, name
+    substring and first-letter subsequence ("odict" -> OrderedDict).
+    """
+    words = query.split()
+    if not words or limit <= 0:
+        return []
+    text = " ".join(words)
+    last = words[-1]
+    match = fts_query(words)
+    candidates: list[Candidate] = []
+    seen: dict[int, set[int]] = {scope.precedence: set() for scope in scopes}
+    for scope in scopes:
+        ids = seen[scope.precedence]
+        name_prefix = like_escape(last) + "%"
+        await _stage(scope, statements.CANDIDATES_BY_NAME, ids, candidates, pat=name_prefix)
+        if len(words) == 1 and "." in last:
+            low, high = prefix_range(last)
+            await _stage(
+                scope, statements.CANDIDATES_BY_QUALNAME, ids, candidates, low=low, high=high
+            )
+        if match is not None:
+            await _stage(scope, statements.CANDIDATES_BY_WORDS, ids, candidates, match=match)
+    ranked = rank_search(text, candidates, limit)
+    if len(ranked) >= limit or len(words) > 1 or len(last) < 2:
+        return ranked
+    patterns = [subsequence_pattern(last)]
+    if len(last) >= SUBSTRING_MIN_LENGTH:
+        patterns.insert(0, "%" + like_escape(last) + "%")
+    for pattern in patterns:
+        for scope in scopes:
+            ids = seen[scope.precedence]
+            await _stage(scope, statements.CANDIDATES_BY_NAME, ids, candidates, pat=pattern)
+        ranked = rank_search(text, candidates, limit)
+        if len(ranked) >= limit:
+            break
+    return ranked

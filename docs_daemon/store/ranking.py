@@ -1,0 +1,243 @@
+"""How names match a query and in what order results come: pure functions, no SQL.
+
+The store fetches a small, capped set of candidates with indexed queries; everything here
+decides which of them match and how they rank, so it can be tested without a database.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from docs_daemon.schema import Kind
+from docs_daemon.store.models import EntryBrief
+
+#: A character sorting after every character SQLite can store as UTF-8 text: the upper bound
+#: of a prefix range (``qualname >= 'os.pa' AND qualname < 'os.pa' + MAX_CHAR``).
+MAX_CHAR = "\U0010ffff"
+
+_LIKE_SPECIAL = re.compile(r"([\\%_])")
+#: What FTS5's unicode61 tokenizer keeps as a token: runs of letters and digits.
+_TOKEN = re.compile(r"[^\W_]+")
+#: camelCase / PascalCase words, acronyms kept whole ("HTTPServer" -> HTTP, Server).
+_CAMEL_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+T = TypeVar("T", bound=EntryBrief)
+
+
+class Tier(enum.IntEnum):
+    """How well a name matches a query; lower is better (the order of ``search``)."""
+
+    EXACT = 0
+    EXACT_ANY_CASE = 1
+    NAME_PREFIX = 2
+    COMPONENT_PREFIX = 3
+    SUBSTRING = 4
+    FUZZY = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A fetched entry with what ranking needs beyond the public result type."""
+
+    entry: EntryBrief
+    priority: int
+    #: Index of the database in the store's precedence order (0 wins ties).
+    precedence: int
+
+
+def like_escape(text: str) -> str:
+    r"""Escape ``\``, ``%`` and ``_`` for a ``LIKE ... ESCAPE '\'`` pattern."""
+    return _LIKE_SPECIAL.sub(r"\\\1", text)
+
+
+def prefix_range(prefix: str) -> tuple[str, str]:
+    """The half-open text range holding every string that starts with ``prefix``."""
+    return prefix, prefix + MAX_CHAR
+
+
+def subsequence_pattern(query: str) -> str:
+    """A LIKE pattern matching names that contain the query's characters in order, starting
+    with its first one ("odict" -> "o%d%i%c%t%"), so an index range on the first letter
+    bounds the scan."""
+    return "%".join(like_escape(char) for char in query) + "%"
+
+
+def fts_tokens(text: str) -> list[str]:
+    """The tokens FTS5 would see in ``text``; punctuation and FTS syntax are dropped."""
+    return _TOKEN.findall(text)
+
+
+def fts_query(words: Iterable[str], min_length: int = 2) -> str | None:
+    """An FTS5 MATCH expression: every word's tokens as one quoted prefix phrase, ANDed.
+
+    User text never reaches FTS5 as syntax: only letter/digit runs are kept and each phrase
+    is double-quoted, so ``"``, ``*``, ``AND``, ``NEAR(``, ``-`` and ``:`` are plain words.
+    Phrases shorter than ``min_length`` are left out: a one-letter prefix has no prefix index
+    and would merge the doclists of every term starting with it. Returns None when nothing
+    is left to search for.
+    """
+    phrases = []
+    for word in words:
+        tokens = fts_tokens(word)
+        if not tokens or len("".join(tokens)) < min_length:
+            continue
+        phrase = " ".join(tokens).replace('"', '""')
+        phrases.append(f'"{phrase}"*')
+    return " ".join(phrases) if phrases else None
+
+
+def name_words(qualname: str) -> list[str]:
+    """Lowercased dotted components of a qualified name and the words inside them
+    (``collections.OrderedDict.move_to_end`` -> collections, ordereddict, ordered, dict,
+    move_to_end, move, to, end)."""
+    words: list[str] = []
+    for component in qualname.split("."):
+        if not component:
+            continue
+        words.append(component.lower())
+        for part in component.split("_"):
+            pieces = _CAMEL_WORD.findall(part)
+            if len(pieces) > 1 or (part and part != component):
+                words.extend(piece.lower() for piece in pieces)
+    return words
+
+
+def is_subsequence(needle: str, haystack: str) -> bool:
+    """Whether ``needle``'s characters appear in ``haystack`` in order."""
+    remaining = iter(haystack)
+    return all(char in remaining for char in needle)
+
+
+def _single_word_tier(word: str, qualname: str, name: str) -> Tier | None:
+    folded, name_folded = word.lower(), name.lower()
+    if word in (name, qualname):
+        return Tier.EXACT
+    if folded in (name_folded, qualname.lower()):
+        return Tier.EXACT_ANY_CASE
+    if name_folded.startswith(folded):
+        return Tier.NAME_PREFIX
+    if qualname.lower().startswith(folded) or any(
+        part.startswith(folded) for part in name_words(qualname)
+    ):
+        return Tier.COMPONENT_PREFIX
+    if folded in name_folded or ("." in folded and folded in qualname.lower()):
+        return Tier.SUBSTRING
+    if folded[:1] == name_folded[:1] and is_subsequence(folded, name_folded):
+        return Tier.FUZZY
+    return None
+
+
+def match_tier(query: str, qualname: str, name: str) -> Tier | None:
+    """How ``name`` (the last component of ``qualname``) matches ``query``, or None.
+
+    A multi-word query ("path join") ranks by how its last word matches the name, provided
+    every other word starts a component or word of the qualified name; otherwise, if every
+    word starts some component, it is a component-prefix match.
+    """
+    words = query.split()
+    if not words:
+        return None
+    if len(words) == 1:
+        return _single_word_tier(words[0], qualname, name)
+    parts = name_words(qualname)
+    others_match = all(any(part.startswith(word.lower()) for part in parts) for word in words[:-1])
+    if not others_match:
+        return None
+    last = _single_word_tier(words[-1], qualname, name)
+    if last is not None and last <= Tier.NAME_PREFIX:
+        return last
+    if any(part.startswith(words[-1].lower()) for part in parts):
+        return Tier.COMPONENT_PREFIX
+    return None
+
+
+def _depth(qualname: str) -> int:
+    return qualname.count(".")
+
+
+def rank_search(query: str, candidates: Iterable[Candidate], limit: int) -> list[EntryBrief]:
+    """Order matching candidates: tier, then priority, database precedence, shallower and
+    shorter names; one result per qualified name (the highest-precedence one)."""
+    ranked: list[tuple[tuple[int, int, int, int, int, str], EntryBrief]] = []
+    for candidate in candidates:
+        entry = candidate.entry
+        tier = match_tier(query, entry.qualname, entry.name)
+        if tier is None:
+            continue
+        key = (
+            tier,
+            -candidate.priority,
+            candidate.precedence,
+            _depth(entry.qualname),
+            len(entry.qualname),
+            entry.qualname,
+        )
+        ranked.append((key, entry))
+    ranked.sort(key=lambda item: item[0])
+    return _first_per_qualname((entry for _, entry in ranked), limit)
+
+
+def _first_per_qualname(entries: Iterable[T], limit: int) -> list[T]:
+    seen: set[str] = set()
+    result: list[T] = []
+    for entry in entries:
+        if entry.qualname in seen:
+            continue
+        seen.add(entry.qualname)
+        result.append(entry)
+        if len(result) >= limit:
+            break
+    return result
+
+
+def _context_score(entry: EntryBrief, context: Sequence[str]) -> int:
+    """0 when the entry's parent is named by the context (fully or by its last component),
+    1 otherwise: ``resolve("split", ("str",))`` puts ``str.split`` first."""
+    parent = entry.parent or ""
+    for hint in context:
+        if hint and (parent == hint or parent.endswith("." + hint)):
+            return 0
+    return 1
+
+
+def _builtin_score(entry: EntryBrief) -> int:
+    """0 for builtins (no module) and members of builtin types, whose short names are the
+    ones unqualified code most often means (``x.split`` is more likely ``str.split``)."""
+    if entry.parent is None:
+        return 0
+    if "." not in entry.parent and entry.kind in {Kind.METHOD, Kind.ATTRIBUTE, Kind.PROPERTY}:
+        return 0
+    return 1
+
+
+def rank_resolve(
+    name: str,
+    context: Sequence[str],
+    candidates: Iterable[tuple[T, int, int]],
+    limit: int,
+) -> list[T]:
+    """Order entries found for a short or partial ``name``; candidates are
+    ``(entry, priority, precedence)``. Context parents first, then exact case, then
+    priority, precedence, builtins, shallower and shorter names."""
+    suffix = "." + name
+
+    def key(item: tuple[T, int, int]) -> tuple[int, int, int, int, int, int, int, str]:
+        entry, priority, precedence = item
+        exact = 0 if entry.qualname == name or entry.qualname.endswith(suffix) else 1
+        return (
+            _context_score(entry, context),
+            exact,
+            -priority,
+            precedence,
+            _builtin_score(entry),
+            _depth(entry.qualname),
+            len(entry.qualname),
+            entry.qualname,
+        )
+
+    ordered = sorted(candidates, key=key)
+    return _first_per_qualname((entry for entry, _, _ in ordered), limit)

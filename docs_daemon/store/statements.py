@@ -1,0 +1,208 @@
+"""Every query the store runs, composed once with SQLAlchemy Core and compiled to SQL text.
+
+Composing and compiling a statement costs tens of microseconds, more than the query itself on
+an in-memory database, so it happens once at import; the hot path only binds parameters.
+Each candidate query comes in two variants: all docsets, or only the docset ids passed as a
+JSON array (``use_docsets``), so filtering happens in SQL before ``LIMIT`` caps the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, func, select, table
+from sqlalchemy.dialects import sqlite
+
+from docs_daemon.schema import FTS_TABLE, Kind, docsets, entries, meta
+
+_DIALECT = sqlite.dialect(paramstyle="named")
+
+#: Columns of an :class:`EntryBrief` row, in the order ``queries.brief_from_row`` reads them.
+BRIEF_COLUMNS = (
+    entries.c.docset_id,
+    entries.c.qualname,
+    entries.c.name,
+    entries.c.kind,
+    entries.c.parent,
+    entries.c.signature,
+    entries.c.summary,
+    entries.c.url,
+    entries.c.priority,
+)
+#: Brief columns followed by ``body``.
+ENTRY_COLUMNS = (*BRIEF_COLUMNS, entries.c.body)
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """SQL text plus the parameters SQLAlchemy fixed at compile time (e.g. a zero OFFSET)."""
+
+    sql: str
+    defaults: Mapping[str, Any]
+
+    def bind(self, **params: Any) -> dict[str, Any]:
+        """Parameters for one execution: the compile-time defaults overridden by ``params``."""
+        return {**self.defaults, **params}
+
+
+@dataclass(frozen=True, slots=True)
+class Variants:
+    """One query over all docsets, and the same query restricted to ``:docsets`` (JSON ids)."""
+
+    all_docsets: Compiled
+    some_docsets: Compiled
+
+
+def compile_statement(statement: Select[Any]) -> Compiled:
+    """Compile for SQLite's named parameter style, keeping SQLAlchemy's own bound defaults."""
+    compiled = statement.compile(dialect=_DIALECT)
+    defaults = {
+        name: parameter.effective_value
+        for parameter, name in compiled.bind_names.items()
+        if not parameter.required
+    }
+    return Compiled(str(compiled), defaults)
+
+
+def _docset_filter() -> ColumnElement[bool]:
+    # ``docset_id + 0`` keeps SQLite from driving the query by the (docset, qualname) index,
+    # which would scan a whole docset; the name/qualname/FTS indexes must stay in charge.
+    allowed = func.json_each(bindparam("docsets")).table_valued("value")
+    return (entries.c.docset_id + 0).in_(select(allowed.c.value))
+
+
+def _variants(build: Any) -> Variants:
+    """``build(extra_conditions)`` returns a statement; compile it without and with the filter."""
+    return Variants(compile_statement(build(())), compile_statement(build((_docset_filter(),))))
+
+
+def _cap() -> Any:
+    return bindparam("cap", type_=Integer)
+
+
+def _fetch_briefs(ids: Select[Any]) -> Select[Any]:
+    """Rows for a bounded set of candidate ids: the inner query does the (capped) matching
+    on an index alone, the outer one reads the wide columns for the few ids it returns."""
+    return select(*BRIEF_COLUMNS, entries.c.id).where(entries.c.id.in_(ids))
+
+
+#: Every entry with this exact qualified name (docset precedence is applied after).
+LOOKUP = compile_statement(
+    select(*ENTRY_COLUMNS).where(entries.c.qualname == bindparam("qualname"))
+)
+
+#: Entries for a JSON array of qualified names, for ``lookup_many``.
+LOOKUP_MANY = compile_statement(
+    select(*ENTRY_COLUMNS).where(
+        entries.c.qualname.in_(
+            select(func.json_each(bindparam("qualnames")).table_valued("value").c.value)
+        )
+    )
+)
+
+#: Whole entries whose last component is ``:name`` (any case), for ``resolve``.
+RESOLVE_NAME = _variants(
+    lambda extra: (
+        select(*ENTRY_COLUMNS)
+        .where(entries.c.name.collate("NOCASE") == bindparam("name"), *extra)
+        .limit(_cap())
+    )
+)
+
+#: Whole entries whose last component matches the LIKE pattern ``:pat``, for ``resolve``
+#: when no name matches exactly.
+RESOLVE_LIKE = _variants(
+    lambda extra: select(*ENTRY_COLUMNS).where(
+        entries.c.id.in_(
+            select(entries.c.id)
+            .where(entries.c.name.like(bindparam("pat"), escape="\\"), *extra)
+            .limit(_cap())
+        )
+    )
+)
+
+#: Documented members of ``:parent`` whose name matches ``:pat`` (case-insensitive LIKE).
+MEMBERS = _variants(
+    lambda extra: (
+        select(*BRIEF_COLUMNS)
+        .where(
+            entries.c.parent == bindparam("parent"),
+            entries.c.name.like(bindparam("pat"), escape="\\"),
+            *extra,
+        )
+        .order_by(entries.c.name, entries.c.docset_id)
+        .limit(_cap())
+    )
+)
+
+#: Modules whose qualified name lies in ``[:low, :high)`` (a prefix range on the index).
+MODULES = _variants(
+    lambda extra: (
+        select(*BRIEF_COLUMNS)
+        .where(
+            entries.c.qualname >= bindparam("low"),
+            entries.c.qualname < bindparam("high"),
+            entries.c.kind == Kind.MODULE.value,
+            *extra,
+        )
+        .order_by(entries.c.qualname, entries.c.docset_id)
+        .limit(_cap())
+    )
+)
+
+#: Search candidates whose name matches the LIKE pattern ``:pat``: name prefix ("dum%",
+#: a range on the NOCASE index), substring ("%dum%", a scan of that index alone) and
+#: subsequence ("o%d%i%c%t%", a range on the first letter).
+CANDIDATES_BY_NAME = _variants(
+    lambda extra: _fetch_briefs(
+        select(entries.c.id)
+        .where(entries.c.name.like(bindparam("pat"), escape="\\"), *extra)
+        .limit(_cap())
+    )
+)
+
+#: Search candidates whose qualified name lies in ``[:low, :high)`` ("os.path.jo").
+CANDIDATES_BY_QUALNAME = _variants(
+    lambda extra: _fetch_briefs(
+        select(entries.c.id)
+        .where(
+            entries.c.qualname >= bindparam("low"),
+            entries.c.qualname < bindparam("high"),
+            *extra,
+        )
+        .limit(_cap())
+    )
+)
+
+_fts = table(FTS_TABLE, column("rowid"))
+_fts_match = column(FTS_TABLE).op("MATCH")(bindparam("match"))
+
+#: Search candidates from the full-text index over name words (``:match`` is built by
+#: ``ranking.fts_query`` from quoted tokens only). Unranked and driven by the index, so
+#: ``LIMIT`` stops the scan early instead of ranking every match of a short prefix.
+CANDIDATES_BY_WORDS = _variants(
+    lambda extra: _fetch_briefs(
+        select(entries.c.id)
+        .select_from(_fts.join(entries, entries.c.id == _fts.c.rowid))
+        .where(_fts_match, *extra)
+        .limit(_cap())
+    )
+)
+
+#: All ``meta`` rows, checked before a file is served.
+META = compile_statement(select(meta.c.key, meta.c.value))
+
+#: The docsets of one database in id order.
+DOCSETS = compile_statement(
+    select(
+        docsets.c.id,
+        docsets.c.name,
+        docsets.c.version,
+        docsets.c.base_url,
+        docsets.c.source,
+        docsets.c.built_at,
+        docsets.c.entry_count,
+    ).order_by(docsets.c.id)
+)
