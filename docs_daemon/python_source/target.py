@@ -1,0 +1,143 @@
+"""What the cursor is on, as names to look documentation up under: the heart of hover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docs_daemon.python_source.document import Document, scan
+from docs_daemon.python_source.expressions import LocalTypes, Resolution, dotted_names, resolve
+from docs_daemon.python_source.imports import Imports
+from docs_daemon.python_source.inference import local_type
+from docs_daemon.python_source.keywords import keyword_candidates
+from docs_daemon.python_source.lexer import Token
+
+#: How many lines up a chain continued from earlier lines is followed (``(a\n .b)``).
+CONTINUATION_LINES = 20
+
+_NO_IMPORTS = Imports()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The expression under the cursor and the qualified names it may be documented under."""
+
+    #: Qualified names to look up, best first: ``("json.dumps",)``, ``("str.split",)``,
+    #: ``("async for", "async")``.
+    candidates: tuple[str, ...]
+    #: For a member of a receiver we cannot type (``x.split``): ``"split"``, so the caller
+    #: can offer the documented members of that name as candidates; else None.
+    member: str | None
+    is_keyword: bool
+    #: The range of the resolved expression on the cursor's line, in code point columns.
+    line: int
+    start: int
+    end: int
+
+
+def target_at(source: str, line: int, column: int, imports: Imports | None = None) -> Target | None:
+    """The documented thing at ``line``/``column`` (code points, 0-based); None if nothing.
+
+    The expression is the dotted chain up to and including the name under the cursor:
+    on ``json`` in ``json.dumps`` it is ``json``, on ``dumps`` it is ``json.dumps``.
+    Whitespace, strings, comments and numbers give None.
+    """
+    document = scan(source)
+    if not 0 <= line < len(document.lines) or not 0 <= column <= len(document.lines[line]):
+        return None
+    tokens = document.tokens(line)
+    index = token_at(tokens, column)
+    if index is None:
+        return None
+    token = tokens[index]
+    keywords = keyword_candidates(tokens, index, document)
+    if keywords is not None:
+        return Target(keywords, None, True, line, token.start, token.end)
+    if _import_statement(tokens) is not None:
+        return _import_target(tokens, index)
+    tokens, index = with_continuation(document, tokens, index)
+    resolution = resolve(
+        tokens, index, imports or _NO_IMPORTS, _local_types(document, line, imports)
+    )
+    if resolution is None:
+        return None
+    return _target(resolution, tokens, index, line)
+
+
+def token_at(tokens: list[Token], column: int) -> int | None:
+    """Index of the name token at ``column`` (its end counts, as editors place cursors)."""
+    for index, token in enumerate(tokens):
+        if token.start <= column <= token.end:
+            if token.kind == "name":
+                return index
+            if token.end > column:
+                return None  # inside a string, comment, number or operator
+    return None
+
+
+def with_continuation(
+    document: Document, tokens: list[Token], index: int
+) -> tuple[list[Token], int]:
+    """Prepend earlier lines while the chain at ``tokens[index]`` continues from them."""
+    first_line = tokens[0].line if tokens else 0
+    for _ in range(CONTINUATION_LINES):
+        if not (tokens and tokens[0].is_op(".")) or first_line == 0:
+            break
+        first_line -= 1
+        earlier = [token for token in document.tokens(first_line) if token.kind != "comment"]
+        if earlier and earlier[-1].kind == "other" and earlier[-1].text == "\\":
+            earlier.pop()
+        tokens = earlier + tokens
+        index += len(earlier)
+    return tokens, index
+
+
+def _import_statement(tokens: list[Token]) -> int | None:
+    """Index of the ``import``/``from`` keyword when the line is an import statement."""
+    if tokens and tokens[0].kind == "name" and tokens[0].text in ("import", "from"):
+        return 0
+    return None
+
+
+def _import_target(tokens: list[Token], index: int) -> Target | None:
+    """In an import statement names are modules and their members, not local names."""
+    first = 0
+    statement = tokens[first].text
+    token = tokens[index]
+    named = index
+    if index >= 2 and tokens[index - 1].text == "as" and tokens[index - 2].kind == "name":
+        named = index - 2  # an alias stands for what it renames
+    parts, start = dotted_names(tokens, named)
+    if start > 0 and tokens[start - 1].is_op("."):
+        return None  # a relative import: nothing documented to find
+    dotted = ".".join(parts)
+    if statement == "from":
+        keyword_at = next(
+            (
+                position
+                for position in range(first, len(tokens))
+                if tokens[position].text == "import"
+            ),
+            len(tokens),
+        )
+        if named > keyword_at:
+            module, _ = dotted_names(tokens, keyword_at - 1)
+            if keyword_at - 1 <= first or tokens[keyword_at - 1].kind != "name":
+                return None
+            dotted = ".".join([*module, *parts])
+    span_start = token.start if named != index else tokens[start].start
+    return Target((dotted,), None, False, token.line, span_start, token.end)
+
+
+def _local_types(document: Document, line: int, imports: Imports | None) -> LocalTypes:
+    return lambda name: local_type(document, line, name, imports or _NO_IMPORTS)
+
+
+def _target(resolution: Resolution, tokens: list[Token], index: int, line: int) -> Target:
+    """The target whose range runs from the expression's start (on this line) to the cursor name."""
+    first = next(
+        (token for token in tokens[resolution.start : index + 1] if token.line == line),
+        tokens[index],
+    )
+    return Target(
+        resolution.candidates, resolution.member, False, line, first.start, tokens[index].end
+    )
