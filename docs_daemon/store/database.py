@@ -67,6 +67,7 @@ class LoadedDatabase:
         #: Docset name -> id, and back, for filtering and for naming results.
         self.docset_ids = dict(docset_ids)
         self.docset_names = {ident: name for name, ident in docset_ids.items()}
+        self.entry_count = sum(docset.entry_count for docset in info.docsets)
         self._connections = list(connections)
         self._lanes: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for lane in lanes:

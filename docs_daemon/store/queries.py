@@ -31,8 +31,12 @@ from docs_daemon.store.ranking import (
 SEARCH_CAP = 200
 #: Entries fetched per database for a short name in ``resolve``.
 RESOLVE_CAP = 200
-#: Substring scans read a whole name index; they run for queries at least this long.
+#: Substring scans read a whole name index; they run for queries at least this long...
 SUBSTRING_MIN_LENGTH = 3
+#: ...and only on databases this small: the scan costs ~60 ns per entry here (0.6 ms on the
+#: stdlib), so past this size it would break the per-keystroke budget; bigger databases
+#: still match inside names at word boundaries (camelCase, ``_``) through the FTS stage.
+SUBSTRING_MAX_ENTRIES = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,17 +198,33 @@ async def _stage(
 ) -> None:
     """Fetch one capped batch of search candidates from one database, skipping repeats."""
     sql, bound = scope.statement(variants, cap=SEARCH_CAP, **params)
-    names = scope.db.docset_names
-    for row in await scope.db.fetch_for_search(sql, bound):
-        if row[9] in seen:
+    for ident, qualname, name, kind, priority in await scope.db.fetch_for_search(sql, bound):
+        if ident not in seen:
+            seen.add(ident)
+            out.append(Candidate(ident, qualname, name, kind, priority, scope.precedence))
+
+
+async def _briefs(scopes: Sequence[Scope], winners: Sequence[Candidate]) -> list[EntryBrief]:
+    """The full brief entries of the ranked winners, in their ranked order."""
+    by_precedence: dict[int, list[int]] = {}
+    for candidate in winners:
+        by_precedence.setdefault(candidate.precedence, []).append(candidate.ident)
+    found: dict[tuple[int, int], EntryBrief] = {}
+    for scope in scopes:
+        idents = by_precedence.get(scope.precedence)
+        if not idents:
             continue
-        seen.add(row[9])
-        out.append(Candidate(brief_from_row(row, names), row[8], scope.precedence))
+        params = statements.BRIEFS_BY_ID.bind(ids=json.dumps(idents))
+        for row in await scope.db.fetch(statements.BRIEFS_BY_ID.sql, params):
+            found[scope.precedence, row[9]] = brief_from_row(row, scope.db.docset_names)
+    keys = ((candidate.precedence, candidate.ident) for candidate in winners)
+    return [found[key] for key in keys if key in found]
 
 
 async def search(scopes: Sequence[Scope], query: str, limit: int) -> list[EntryBrief]:
     """Ranked symbol search with bounded work: a few capped, indexed candidate queries per
-    database, then ranking in Python over at most a few hundred candidates.
+    database reading narrow rows, ranking in Python over at most a few hundred candidates,
+    then one query for the winners' briefs.
 
     Order of the stages: name prefix (which also finds exact names), qualified-name prefix
     for dotted queries, full-text word prefixes (dotted components, camelCase words,
@@ -231,16 +251,17 @@ async def search(scopes: Sequence[Scope], query: str, limit: int) -> list[EntryB
         if match is not None:
             await _stage(scope, statements.CANDIDATES_BY_WORDS, ids, candidates, match=match)
     ranked = rank_search(text, candidates, limit)
-    if len(ranked) >= limit or len(words) > 1 or len(last) < 2:
-        return ranked
-    patterns = [subsequence_pattern(last)]
-    if len(last) >= SUBSTRING_MIN_LENGTH:
-        patterns.insert(0, "%" + like_escape(last) + "%")
-    for pattern in patterns:
-        for scope in scopes:
-            ids = seen[scope.precedence]
-            await _stage(scope, statements.CANDIDATES_BY_NAME, ids, candidates, pat=pattern)
-        ranked = rank_search(text, candidates, limit)
-        if len(ranked) >= limit:
-            break
-    return ranked
+    if len(ranked) < limit and len(words) == 1 and len(last) >= 2:
+        patterns = [("fuzzy", subsequence_pattern(last))]
+        if len(last) >= SUBSTRING_MIN_LENGTH:
+            patterns.insert(0, ("substring", "%" + like_escape(last) + "%"))
+        for stage, pattern in patterns:
+            for scope in scopes:
+                if stage == "substring" and scope.db.entry_count > SUBSTRING_MAX_ENTRIES:
+                    continue
+                ids = seen[scope.precedence]
+                await _stage(scope, statements.CANDIDATES_BY_NAME, ids, candidates, pat=pattern)
+            ranked = rank_search(text, candidates, limit)
+            if len(ranked) >= limit:
+                break
+    return await _briefs(scopes, ranked)

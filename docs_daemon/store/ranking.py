@@ -41,9 +41,13 @@ class Tier(enum.IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A fetched entry with what ranking needs beyond the public result type."""
+    """A search candidate: only what ranking needs, so wide columns are read for winners only."""
 
-    entry: EntryBrief
+    #: The entry's row id in its database.
+    ident: int
+    qualname: str
+    name: str
+    kind: str
     priority: int
     #: Index of the database in the store's precedence order (0 wins ties).
     precedence: int
@@ -159,26 +163,51 @@ def _depth(qualname: str) -> int:
     return qualname.count(".")
 
 
-def rank_search(query: str, candidates: Iterable[Candidate], limit: int) -> list[EntryBrief]:
-    """Order matching candidates: tier, then priority, database precedence, shallower and
-    shorter names; one result per qualified name (the highest-precedence one)."""
-    ranked: list[tuple[tuple[int, int, int, int, int, str], EntryBrief]] = []
+#: Among equally good matches, the kinds people search for first.
+_KIND_ORDER = {
+    Kind.MODULE: 0,
+    Kind.CLASS: 0,
+    Kind.FUNCTION: 0,
+    Kind.EXCEPTION: 1,
+    Kind.KEYWORD: 1,
+    Kind.DECORATOR: 1,
+    Kind.METHOD: 2,
+    Kind.CLASSMETHOD: 2,
+    Kind.STATICMETHOD: 2,
+    Kind.PROPERTY: 3,
+    Kind.ATTRIBUTE: 3,
+    Kind.DATA: 3,
+}
+
+
+def rank_search(query: str, candidates: Iterable[Candidate], limit: int) -> list[Candidate]:
+    """Order matching candidates: tier, then priority, database precedence, kind, shallower
+    and shorter names; one result per qualified name (the highest-precedence one)."""
+    ranked: list[tuple[tuple[int, int, int, int, int, int, str], Candidate]] = []
     for candidate in candidates:
-        entry = candidate.entry
-        tier = match_tier(query, entry.qualname, entry.name)
+        tier = match_tier(query, candidate.qualname, candidate.name)
         if tier is None:
             continue
         key = (
             tier,
             -candidate.priority,
             candidate.precedence,
-            _depth(entry.qualname),
-            len(entry.qualname),
-            entry.qualname,
+            _KIND_ORDER.get(candidate.kind, 4),  # type: ignore[call-overload]
+            _depth(candidate.qualname),
+            len(candidate.qualname),
+            candidate.qualname,
         )
-        ranked.append((key, entry))
+        ranked.append((key, candidate))
     ranked.sort(key=lambda item: item[0])
-    return _first_per_qualname((entry for _, entry in ranked), limit)
+    seen: set[str] = set()
+    result: list[Candidate] = []
+    for _, candidate in ranked:
+        if candidate.qualname not in seen:
+            seen.add(candidate.qualname)
+            result.append(candidate)
+            if len(result) >= limit:
+                break
+    return result
 
 
 def _first_per_qualname(entries: Iterable[T], limit: int) -> list[T]:
@@ -221,8 +250,9 @@ def rank_resolve(
     limit: int,
 ) -> list[T]:
     """Order entries found for a short or partial ``name``; candidates are
-    ``(entry, priority, precedence)``. Context parents first, then exact case, then
-    priority, precedence, builtins, shallower and shorter names."""
+    ``(entry, priority, precedence)``. Context parents first, then exact case, builtins
+    (unqualified code most often means them), priority, precedence, shallower and
+    shorter names."""
     suffix = "." + name
 
     def key(item: tuple[T, int, int]) -> tuple[int, int, int, int, int, int, int, str]:
@@ -231,9 +261,9 @@ def rank_resolve(
         return (
             _context_score(entry, context),
             exact,
+            _builtin_score(entry),
             -priority,
             precedence,
-            _builtin_score(entry),
             _depth(entry.qualname),
             len(entry.qualname),
             entry.qualname,

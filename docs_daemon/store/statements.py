@@ -82,10 +82,21 @@ def _cap() -> Any:
     return bindparam("cap", type_=Integer)
 
 
-def _fetch_briefs(ids: Select[Any]) -> Select[Any]:
-    """Rows for a bounded set of candidate ids: the inner query does the (capped) matching
-    on an index alone, the outer one reads the wide columns for the few ids it returns."""
-    return select(*BRIEF_COLUMNS, entries.c.id).where(entries.c.id.in_(ids))
+#: What ranking reads of a search candidate (``ranking.Candidate``); the wide columns are
+#: fetched afterwards for the winners only (``BRIEFS_BY_ID``).
+CANDIDATE_COLUMNS = (
+    entries.c.id,
+    entries.c.qualname,
+    entries.c.name,
+    entries.c.kind,
+    entries.c.priority,
+)
+
+
+def _fetch_candidates(ids: Select[Any]) -> Select[Any]:
+    """Candidate rows for a bounded set of ids: the inner query does the (capped) matching
+    on an index alone, the outer one reads the few columns ranking needs."""
+    return select(*CANDIDATE_COLUMNS).where(entries.c.id.in_(ids))
 
 
 #: Every entry with this exact qualified name (docset precedence is applied after).
@@ -156,7 +167,7 @@ MODULES = _variants(
 #: a range on the NOCASE index), substring ("%dum%", a scan of that index alone) and
 #: subsequence ("o%d%i%c%t%", a range on the first letter).
 CANDIDATES_BY_NAME = _variants(
-    lambda extra: _fetch_briefs(
+    lambda extra: _fetch_candidates(
         select(entries.c.id)
         .where(entries.c.name.like(bindparam("pat"), escape="\\"), *extra)
         .limit(_cap())
@@ -165,7 +176,7 @@ CANDIDATES_BY_NAME = _variants(
 
 #: Search candidates whose qualified name lies in ``[:low, :high)`` ("os.path.jo").
 CANDIDATES_BY_QUALNAME = _variants(
-    lambda extra: _fetch_briefs(
+    lambda extra: _fetch_candidates(
         select(entries.c.id)
         .where(
             entries.c.qualname >= bindparam("low"),
@@ -183,11 +194,18 @@ _fts_match = column(FTS_TABLE).op("MATCH")(bindparam("match"))
 #: ``ranking.fts_query`` from quoted tokens only). Unranked and driven by the index, so
 #: ``LIMIT`` stops the scan early instead of ranking every match of a short prefix.
 CANDIDATES_BY_WORDS = _variants(
-    lambda extra: _fetch_briefs(
+    lambda extra: _fetch_candidates(
         select(entries.c.id)
         .select_from(_fts.join(entries, entries.c.id == _fts.c.rowid))
         .where(_fts_match, *extra)
         .limit(_cap())
+    )
+)
+
+#: Brief rows (plus id) for a JSON array of entry ids: the search results to return.
+BRIEFS_BY_ID = compile_statement(
+    select(*BRIEF_COLUMNS, entries.c.id).where(
+        entries.c.id.in_(select(func.json_each(bindparam("ids")).table_valued("value").c.value))
     )
 )
 
