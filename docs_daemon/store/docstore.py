@@ -102,7 +102,7 @@ class DocStore:
                 await database.release()
             self._error = str(error) if isinstance(error, StoreError) else f"{error!r}"
             self._state = "failed"
-            log.error("cannot load the documentation: %s", self._error)
+            log.info("cannot load the documentation: %s", self._error)
             self._notify("failed", self._failed_path(loaded), self._error)
             return
         self._databases = loaded
