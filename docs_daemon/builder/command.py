@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from types import FrameType
 
@@ -114,8 +115,10 @@ def _check_unique_names(built: list[Docset]) -> None:
 def _summary(built: list[Docset], report: WriteReport, seconds: float) -> str:
     lines = []
     for docset in built:
-        kinds = report.kinds.get(docset.name, {})
-        per_kind = ", ".join(f"{kind} {n:,}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+        kinds = report.kinds.get(docset.name, Counter[str]())
+        per_kind = ", ".join(
+            f"{kind} {n:,}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1])
+        )
         version = f" {docset.version}" if docset.version else ""
         lines.append(f"{docset.name}{version}: {len(docset.entries):,} entries ({per_kind})")
     if report.kept:

@@ -6,16 +6,21 @@ interpreter's own ``pydoc_data.topics`` (plain text) fills in for Python docs th
 
 from __future__ import annotations
 
+import dataclasses
 import keyword
 
 from docs_daemon.builder.inventory import InventoryItem
 
 #: Keyword → the ``std:label`` whose section documents it. Most labels are the keyword itself.
 _LABEL_OVERRIDES = {
-    "async for": "async-for",
-    "async with": "async-with",
     "case": "match",
     "_": "wildcard-patterns",
+}
+
+#: Keyword → (a label on the same page, the HTML anchor): sections with an id but no label.
+_ANCHOR_OVERRIDES = {
+    "async for": ("async", "async-for"),
+    "async with": ("async", "async-with"),
 }
 
 #: Keyword → ``pydoc_data.topics`` key, used only when the HTML has no such section.
@@ -48,8 +53,11 @@ def python_keywords() -> list[str]:
 
 def keyword_label(word: str, labels: dict[str, InventoryItem]) -> InventoryItem | None:
     """The ``std:label`` documenting ``word``, if the docs have it."""
-    label = _LABEL_OVERRIDES.get(word, word)
-    return labels.get(label)
+    if word in _ANCHOR_OVERRIDES:
+        neighbour, anchor = _ANCHOR_OVERRIDES[word]
+        item = labels.get(neighbour)
+        return None if item is None else dataclasses.replace(item, name=word, anchor=anchor)
+    return labels.get(_LABEL_OVERRIDES.get(word, word))
 
 
 def topic_text(word: str) -> str | None:

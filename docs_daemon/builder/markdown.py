@@ -45,6 +45,8 @@ def prepare_page(tree: LexborHTMLParser, page_url: str) -> None:
     for link in tree.css("a[href]"):
         href = link.attributes.get("href") or ""
         link.attrs["href"] = urljoin(page_url, href)
+        if "title" in link.attrs:
+            del link.attrs["title"]  # Sphinx repeats the target's name: noise in a hover
     for block in tree.css("div[class*='highlight-']"):
         classes = (block.attributes.get("class") or "").split()
         lexer = next((c[len("highlight-") :] for c in classes if c.startswith("highlight-")), "")
@@ -61,10 +63,11 @@ def _fence_language(el: Any) -> str:
     language = str(el.get("data-lang") or "")
     if language in ("", "python") and el.get_text().lstrip().startswith(">>>"):
         return "pycon"
-    return language
+    # Grammar rules (productionlist) and other unhighlighted blocks are plain text.
+    return language or "text"
 
 
-class _SphinxConverter(MarkdownConverter):  # type: ignore[misc]
+class _SphinxConverter(MarkdownConverter):
     """markdownify with rules for Sphinx's admonitions, version notes and definition lists."""
 
     def convert_div(self, el: Any, text: str, parent_tags: set[str]) -> str:
@@ -79,7 +82,10 @@ class _SphinxConverter(MarkdownConverter):  # type: ignore[misc]
                     body = f"**{heading}:** " + body[len(heading) :].lstrip()
             quoted = "\n".join(f"> {line}" if line else ">" for line in body.splitlines())
             return f"\n\n{quoted}\n\n"
-        return str(super().convert_div(el, text, parent_tags))
+        # markdownify's own block rule (not in its type stubs, so restated here).
+        if "_inline" in parent_tags:
+            return f" {text.strip()} "
+        return f"\n\n{text.strip()}\n\n" if text.strip() else ""
 
     def convert_span(self, el: Any, text: str, parent_tags: set[str]) -> str:
         if "versionmodified" in _classes(el) and text.strip():

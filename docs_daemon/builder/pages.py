@@ -17,6 +17,9 @@ from docs_daemon.schema import Kind
 #: so a hover never carries a whole chapter (the ``match`` statement section is ~100 KiB).
 SECTION_HTML_BUDGET = 24_000
 
+#: Elements that end the free text following a group of undescribed objects.
+_BLOCK_BOUNDARIES = frozenset({"dl", "section", "h1", "h2", "h3", "h4", "h5", "h6"})
+
 #: Kinds whose Sphinx signature line carries no call signature worth keeping.
 _NO_SIGNATURE = frozenset({Kind.DATA, Kind.MODULE, Kind.KEYWORD, Kind.SECTION})
 
@@ -58,8 +61,8 @@ def extract_page(job: PageJob) -> PageResult:
     tree = LexborHTMLParser(job.html)
     prepare_page(tree, job.page_url)
     ids: dict[str, LexborNode] = {}
-    for node in tree.css("[id]"):
-        ids.setdefault(node.attributes.get("id") or "", node)
+    for tagged in tree.css("[id]"):
+        ids.setdefault(tagged.attributes.get("id") or "", tagged)
     result = PageResult(job.path)
     for target in job.targets:
         node = ids.get(target.anchor)
@@ -112,33 +115,120 @@ def _object_entry(target: Target, dt: LexborNode) -> DocEntry:
     other_signatures = [
         node_text(n) for n in siblings if n.tag == "dt" and n is not dt and n.mem_id != dt.mem_id
     ]
-    if dd is None:
-        return _entry(target, signature, "", "")
-    fragment = dd.html or ""
-    if dd.css_first("dl.py") is not None:
-        # Nested members (methods of a class) are entries of their own: leave them out.
-        copy = LexborHTMLParser(fragment)
-        for nested in copy.css("dl.py"):
-            nested.decompose()
-        copy_root = copy.css_first("dd")
-        fragment = copy_root.html if copy_root is not None else ""
-        dd = copy_root or dd
-    body = html_to_markdown(fragment or "")
+    if dd is None or not node_text(dd):
+        return _undescribed_entry(target, signature, dl)
+    fragment = _without_members(dd)
+    own = LexborHTMLParser(fragment).body
+    if own is None or not node_text(own):
+        return _undescribed_entry(target, signature, dl)
+    body = html_to_markdown(fragment)
     if other_signatures and target.kind not in _NO_SIGNATURE:
         fence = "\n".join(other_signatures)
         body = f"```python\n{fence}\n```\n\n{body}".strip()
-    return _entry(target, signature, _summary(dd, body), body)
+    return _entry(target, signature, _summary(own, body), body)
+
+
+def _undescribed_entry(target: Target, signature: str, dl: LexborNode | None) -> DocEntry:
+    """An object whose own ``<dd>`` is empty: borrow the text the docs give it elsewhere.
+
+    Sphinx sources document such objects by their neighbours: a row of a table (``decimal``'s
+    limits), a shared description in the next block (``typing.get_args``/``get_origin``), or
+    the paragraph introducing a group (``logging.Handler``, whose text is all in its members).
+    """
+    if dl is None:
+        return _entry(target, signature, "", "")
+    cell_table = _enclosing(dl, "table", stop="dd")
+    if cell_table is not None:
+        body = html_to_markdown(cell_table.html or "")
+        lead = _previous_paragraph(cell_table)
+        summary = html_to_markdown(lead.html or "") if lead is not None else body.split("\n")[0]
+        return _entry(target, signature, summary, body)
+    own_dd = next((n for n in dl.iter() if n.tag == "dd"), None)
+    nested = own_dd.css("dl.py > dt[id] .sig-name") if own_dd is not None else []
+    members = [f"`{node_text(n)}`" for n in nested]
+    if members:
+        # A class documented only through its members: the intro before it, then the members.
+        lead = _previous_paragraph(dl)
+        parts = [html_to_markdown(lead.html or "")] if lead is not None else []
+        parts.append("Members: " + ", ".join(members))
+        return _entry(target, signature, parts[0], "\n\n".join(parts))
+    follow = _following_description(dl)
+    if follow:
+        body = html_to_markdown(follow)
+        own = LexborHTMLParser(follow).body
+        return _entry(target, signature, _summary(own, body) if own else body, body)
+    lead = _previous_paragraph(dl)
+    text = html_to_markdown(lead.html or "") if lead is not None else ""
+    return _entry(target, signature, text, text)
+
+
+def _following_description(dl: LexborNode) -> str:
+    """HTML describing a group of objects, found after them: a later ``<dd>`` or paragraphs."""
+    sibling = dl.next
+    while sibling is not None and (sibling.tag == "-text" or _is_object_list(sibling)):
+        if sibling.tag == "dl":
+            shared = sibling.css_first("dd")
+            if shared is not None and node_text(shared):
+                return _without_members(shared)
+        sibling = sibling.next
+    parts: list[str] = []
+    used = 0
+    while sibling is not None and sibling.tag not in _BLOCK_BOUNDARIES:
+        if sibling.tag != "-text":
+            html = sibling.html or ""
+            if parts and used + len(html) > SECTION_HTML_BUDGET // 4:
+                break
+            parts.append(html)
+            used += len(html)
+        sibling = sibling.next
+    return "<div>" + "".join(parts) + "</div>" if parts else ""
+
+
+def _enclosing(node: LexborNode, tag: str, *, stop: str) -> LexborNode | None:
+    current = node.parent
+    while current is not None and current.tag not in (tag, stop, "section", "body"):
+        current = current.parent
+    return current if current is not None and current.tag == tag else None
+
+
+def _previous_paragraph(node: LexborNode) -> LexborNode | None:
+    """The paragraph just before ``node``, skipping other object blocks between them."""
+    sibling = node.prev
+    while sibling is not None and (sibling.tag == "-text" or _is_object_list(sibling)):
+        sibling = sibling.prev
+    return sibling if sibling is not None and sibling.tag == "p" else None
+
+
+def _without_members(dd: LexborNode) -> str:
+    """A ``<dd>``'s HTML without nested object blocks (they are entries of their own)."""
+    fragment = dd.html or ""
+    if dd.css_first("dl.py") is None:
+        return fragment
+    copy = LexborHTMLParser(fragment)
+    for nested in copy.css("dl.py"):
+        nested.decompose()
+    root = copy.css_first("dd")
+    return root.html or "" if root is not None else ""
 
 
 def _summary(container: LexborNode, body: str) -> str:
-    """The first real paragraph (not a "Source code:" line) as Markdown."""
+    """The first real paragraph as Markdown: not a "Source code:" line or a version note.
+
+    A version note ("New in version 3.10.") is used only when nothing else is there.
+    """
+    version_note: LexborNode | None = None
     for paragraph in container.css("p"):
         text = node_text(paragraph)
         if not text or text.startswith("Source code:"):
             continue
         if "admonition-title" in (paragraph.attributes.get("class") or ""):
             continue
+        if paragraph.css_first(".versionmodified") is not None:
+            version_note = version_note or paragraph
+            continue
         return html_to_markdown(paragraph.html or "")
+    if version_note is not None:
+        return html_to_markdown(version_note.html or "")
     first_block = body.split("\n\n", 1)[0]
     return first_block[:500]
 
@@ -172,7 +262,14 @@ def _section_entry(target: Target, node: LexborNode) -> DocEntry:
         used += len(html)
     fragment = "<div>" + "".join(parts) + "</div>"
     body = html_to_markdown(fragment)
-    return _entry(target, "", _summary(LexborHTMLParser(fragment).body or section, body), body)
+    summary = _summary(LexborHTMLParser(fragment).body or section, body)
+    if not summary:
+        # A section with nothing but its title ("distutils.command.clean — Clean a package").
+        heading = section.css_first("h1, h2, h3, h4, h5, h6")
+        title = node_text(heading) if heading is not None else ""
+        summary = title.partition(" — ")[2] or title
+        body = body or summary
+    return _entry(target, "", summary, body)
 
 
 def _is_object_list(node: LexborNode) -> bool:

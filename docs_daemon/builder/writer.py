@@ -6,7 +6,7 @@ the daemon reading the old file never sees a half-written one, and other docsets
 Ranking priority (``entries.priority``, higher first among equally good matches)::
 
     priority = 1000
-             - 100 * depth            # dots in the qualified name: json.dumps beats json.JSONEncoder.encode
+             - 100 * depth            # dots in the name: json.dumps before json.JSONEncoder.encode
              - 300 if private         # any component starting with "_" that is not a __dunder__
              + 50 * source_priority   # Sphinx: important +1, normal 0, unimportant -1, hidden -2
              + kind bonus             # keyword 40, module 30, class/exception 20, function 10
@@ -58,7 +58,9 @@ def entry_priority(entry: DocEntry) -> int:
     """The ranking formula documented in this module's docstring."""
     parts = entry.qualname.split(".")
     depth = 0 if entry.kind is Kind.KEYWORD else len(parts) - 1
-    private = any(p.startswith("_") and not (p.startswith("__") and p.endswith("__")) for p in parts)
+    private = any(
+        p.startswith("_") and not (p.startswith("__") and p.endswith("__")) for p in parts
+    )
     return (
         1000
         - 100 * depth
@@ -111,7 +113,7 @@ def write_database(output: Path, built: list[Docset]) -> WriteReport:
         umask = os.umask(0)
         os.umask(umask)
         temp.chmod(0o666 & ~umask)
-        os.replace(temp, output)
+        temp.replace(output)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
@@ -198,7 +200,7 @@ def _replace_docset(connection: Connection, docset: Docset, now: str) -> None:
         )
         connection.execute(delete(entries).where(entries.c.docset_id == old_id))
         connection.execute(delete(docsets).where(docsets.c.id == old_id))
-    docset_id = connection.execute(
+    inserted = connection.execute(
         insert(docsets).values(
             name=docset.name,
             version=docset.version,
@@ -207,7 +209,9 @@ def _replace_docset(connection: Connection, docset: Docset, now: str) -> None:
             built_at=now,
             entry_count=len(docset.entries),
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert inserted is not None
+    docset_id = inserted[0]
     first_id = (connection.execute(select(func.max(entries.c.id))).scalar() or 0) + 1
     rows = [
         {
