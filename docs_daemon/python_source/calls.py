@@ -148,7 +148,7 @@ def _context(
     commas: int,
     argument: list[Token],
     imports: Imports,
-) -> CallContext:
+) -> CallContext | None:
     keyword = None
     if len(argument) >= 2 and is_name(argument[0]) and argument[1].is_op("="):
         keyword = argument[0].text
@@ -159,6 +159,6 @@ def _context(
         imports,
         lambda name: local_type(document, line, name, imports),
     )
-    if resolution is None:
-        return CallContext((), commas, keyword)
+    if resolution is None or not (resolution.candidates or resolution.member):
+        return None  # a call of something we cannot name: no signature to show
     return CallContext(resolution.candidates, commas, keyword, resolution.member)

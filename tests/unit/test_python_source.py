@@ -1,0 +1,385 @@
+"""What the cursor is on: hover targets, completion contexts and calls, from real-looking code.
+
+Each case is a source with ``‸`` marking the cursor. Expected names are written by hand
+from Python's semantics (what the name means at run time), not read back from the code.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from docs_daemon.python_source import (
+    CallContext,
+    CompletionContext,
+    Target,
+    call_context,
+    completion_context,
+    parse_imports,
+    target_at,
+)
+
+MARK = "‸"
+
+IMPORTS = """\
+import json
+import numpy as np
+import os.path
+import xml.etree.ElementTree as ET
+from os import path
+from collections import OrderedDict as OD
+from datetime import datetime
+from pathlib import Path
+"""
+
+
+def split_cursor(marked: str) -> tuple[str, int, int]:
+    """Remove the cursor mark; the source and the mark's line and code point column."""
+    before, mark, after = marked.partition(MARK)
+    assert mark, f"no cursor mark in {marked!r}"
+    line = before.count("\n")
+    column = len(before) - (before.rfind("\n") + 1)
+    return before + after, line, column
+
+
+def target(marked: str, *, with_imports: bool = True) -> Target | None:
+    source, line, column = split_cursor((IMPORTS if with_imports else "") + marked)
+    return target_at(source, line, column, parse_imports(source))
+
+
+def covered(marked: str, found: Target) -> str:
+    """The text of the target's range on its line."""
+    source, line, _ = split_cursor(IMPORTS + marked)
+    return source.split("\n")[line][found.start : found.end]
+
+
+# (code with cursor, expected candidates, expected member, expected text of the range)
+NAME_CASES = [
+    ("json.du‸mps(x)", ("json.dumps",), None, "json.dumps"),
+    ("js‸on.dumps(x)", ("json",), None, "json"),
+    ("json.dumps‸(x)", ("json.dumps",), None, "json.dumps"),
+    ("np.ar‸ray([1])", ("numpy.array",), None, "np.array"),
+    ("path.jo‸in('a', 'b')", ("os.path.join",), None, "path.join"),
+    ("os.path.jo‸in('a')", ("os.path.join",), None, "os.path.join"),
+    ("os.pa‸th.join('a')", ("os.path",), None, "os.path"),
+    ("O‸D()", ("collections.OrderedDict",), None, "OD"),
+    ("OD.move_to_e‸nd", ("collections.OrderedDict.move_to_end",), None, "OD.move_to_end"),
+    ("datetime.no‸w()", ("datetime.datetime.now",), None, "datetime.now"),
+    ("ET.pa‸rse(f)", ("xml.etree.ElementTree.parse",), None, "ET.parse"),
+    (
+        "collections.Counter.most_com‸mon",
+        ("collections.Counter.most_common",),
+        "most_common",
+        "collections.Counter.most_common",
+    ),
+    ("le‸n(x)", ("len",), None, "len"),
+    ("print‸(x)", ("print",), None, "print"),
+    ("raise ValueE‸rror('x')", ("ValueError",), None, "ValueError"),
+    ("d = di‸ct()", ("dict",), None, "dict"),
+    ("str.sp‸lit(s)", ("str.split",), None, "str.split"),
+    ('"x".sp‸lit()', ("str.split",), None, '"x".split'),
+    ("f'{a}'.up‸per()", ("str.upper",), None, "f'{a}'.upper"),
+    ('"a" "b".jo‸in(x)', ("str.join",), None, '"a" "b".join'),
+    ("[].app‸end(1)", ("list.append",), None, "[].append"),
+    ("[x for x in y].co‸unt(1)", ("list.count",), None, "[x for x in y].count"),
+    ("{}.g‸et(k)", ("dict.get",), None, "{}.get"),
+    ("{'a': 1}.ite‸ms()", ("dict.items",), None, "{'a': 1}.items"),
+    ("{1}.a‸dd(2)", ("set.add",), None, "{1}.add"),
+    ('b"".dec‸ode()', ("bytes.decode",), None, 'b"".decode'),
+    ("rb'x'.spl‸it()", ("bytes.split",), None, "rb'x'.split"),
+    ("set().uni‸on(b)", ("set.union",), None, "set().union"),
+    ("dict(a=1).ite‸ms()", ("dict.items",), None, "dict(a=1).items"),
+    ("(1).bit_len‸gth()", ("int.bit_length",), None, "(1).bit_length"),
+    ("1.5.is_int‸eger()", ("float.is_integer",), None, "1.5.is_integer"),
+    ("0x1f.to_by‸tes(2)", ("int.to_bytes",), None, "0x1f.to_bytes"),
+    ("(1, 2).ind‸ex(2)", ("tuple.index",), None, "(1, 2).index"),
+    ("True.conj‸ugate()", ("bool.conjugate",), None, "True.conjugate"),
+    ("Path('.').exi‸sts()", ("pathlib.Path.exists",), "exists", "Path('.').exists"),
+    ("@functools.ca‸che", ("functools.cache",), "cache", "functools.cache"),
+    ("self.fo‸o()", (), "foo", "self.foo"),
+    ("cls.fo‸o()", (), "foo", "cls.foo"),
+    ("x.y().spl‸it()", (), "split", "x.y().split"),
+    ("re.mat‸ch(p, s)", ("re.match",), "match", "re.match"),
+]
+
+
+@pytest.mark.parametrize(("code", "candidates", "member", "text"), NAME_CASES)
+def test_names_resolve_through_imports_builtins_and_literals(
+    code: str, candidates: tuple[str, ...], member: str | None, text: str
+) -> None:
+    found = target(code)
+    assert found is not None
+    assert (found.candidates, found.member, found.is_keyword) == (candidates, member, False)
+    assert covered(code, found) == text
+
+
+def test_an_unimported_head_is_tried_literally_with_the_member_as_fallback() -> None:
+    found = target("os.path.jo‸in('a')", with_imports=False)
+    assert found is not None
+    assert (found.candidates, found.member) == (("os.path.join",), "join")
+
+
+# Local inference: the assignment above, in the same scope, types the receiver.
+LOCAL_CASES = [
+    ('x = "a"\nx.spl‸it()', ("str.split",), "split"),
+    ("p = Path('.')\np.exi‸sts()", ("pathlib.Path.exists",), "exists"),
+    ("import pathlib\np = pathlib.Path('.')\np.exi‸sts()", ("pathlib.Path.exists",), "exists"),
+    ("p: Path = get()\np.exi‸sts()", ("pathlib.Path.exists",), "exists"),
+    ("def f(p: Path) -> None:\n    p.exi‸sts()", ("pathlib.Path.exists",), "exists"),
+    ("items = []\nitems.app‸end(1)", ("list.append",), "append"),
+    ('x = "a"\ndef f():\n    x = compute()\n    x.spl‸it()', ("x.split",), "split"),
+    ('def g():\n    x = "a"\ndef f():\n    x.spl‸it()', ("x.split",), "split"),
+    ('x = "a"\ndef f():\n    if y:\n        x.spl‸it()', ("str.split",), "split"),
+    ('x = "a"\nx = other()\nx.spl‸it()', ("x.split",), "split"),
+]
+
+
+@pytest.mark.parametrize(("code", "candidates", "member"), LOCAL_CASES)
+def test_local_assignments_type_the_receiver_in_their_scope(
+    code: str, candidates: tuple[str, ...], member: str
+) -> None:
+    found = target(code)
+    assert found is not None
+    assert (found.candidates, found.member) == (candidates, member)
+
+
+KEYWORD_CASES = [
+    ("wi‸th open(f) as g:\n    pass", ("with",)),
+    ("def f():\n    yie‸ld 1", ("yield",)),
+    ("def f():\n    yield fr‸om g()", ("yield from", "yield")),
+    ("f = lamb‸da x: x", ("lambda",)),
+    ("asy‸nc def f():\n    pass", ("async def", "async")),
+    ("async def f():\n    asy‸nc for x in y:\n        pass", ("async for", "async")),
+    ("async def f():\n    async wi‸th x:\n        pass", ("async with", "with")),
+    ("async def f():\n    awa‸it x", ("await",)),
+    ("def f():\n    glob‸al x", ("global",)),
+    ("def f():\n    nonloc‸al x", ("nonlocal",)),
+    ("tr‸y:\n    pass\nexcept E:\n    pass", ("try",)),
+    ("try:\n    pass\nexce‸pt E:\n    pass", ("except", "try")),
+    ("try:\n    pass\nfinal‸ly:\n    pass", ("finally", "try")),
+    ("if a:\n    pass\nel‸if b:\n    pass", ("elif", "if")),
+    ("for x in y:\n    pass\nel‸se:\n    pass", ("else", "for")),
+    ("while x:\n    pass\nel‸se:\n    pass", ("else", "while")),
+    ("v = a if b el‸se c", ("else", "if")),
+    ("for x i‸n y:\n    pass", ("in", "for")),
+    ("if a no‸t in b:\n    pass", ("not in", "not", "in")),
+    ("if a is n‸ot b:\n    pass", ("is not", "is", "not")),
+    ("fro‸m os import path", ("from", "import")),
+    ("imp‸ort json", ("import",)),
+    ("with a a‸s b:\n    pass", ("as", "with")),
+    ("rai‸se E", ("raise",)),
+    ("def f():\n    retu‸rn 1", ("return",)),
+    ("de‸l x", ("del",)),
+    ("pa‸ss", ("pass",)),
+    ("x = No‸ne", ("None",)),
+    ("x = Tr‸ue", ("True",)),
+    ("x = a a‸nd b", ("and",)),
+    ("ma‸tch command:\n    case 1:\n        pass", ("match",)),
+    ("match command:\n    ca‸se [x, y]:\n        pass", ("case", "match")),
+    ("match command:\n    case ‸_:\n        pass", ("_", "case", "match")),
+    ("ty‸pe Point = tuple[int, int]", ("type",)),
+]
+
+
+@pytest.mark.parametrize(("code", "candidates"), KEYWORD_CASES)
+def test_keywords_name_their_reference_section(code: str, candidates: tuple[str, ...]) -> None:
+    found = target(code)
+    assert found is not None
+    assert found.is_keyword
+    assert found.candidates == candidates
+    assert found.member is None
+
+
+SOFT_KEYWORDS_AS_NAMES = [
+    "match = re.ma‸tch(p, s)",
+    "ma‸tch = 1",
+    "ma‸tch.group(1)",
+    "print(ma‸tch)",
+    "ca‸se = 2",
+    "ty‸pe(x)",
+    "_ = f(‸_)",
+]
+
+
+@pytest.mark.parametrize("code", SOFT_KEYWORDS_AS_NAMES)
+def test_soft_keywords_outside_statement_position_are_names(code: str) -> None:
+    found = target(code)
+    assert found is not None
+    assert not found.is_keyword
+
+
+NOTHING_CASES = [
+    "x = 1‸23",
+    "x = 'js‸on.dumps'",
+    "x = 1  # js‸on.dumps",
+    "x =  ‸ 1",
+    '"""\njso‸n.dumps\n"""',
+    "x = (1 +‸ 2)",
+]
+
+
+@pytest.mark.parametrize("code", NOTHING_CASES)
+def test_nothing_under_the_cursor_gives_none(code: str) -> None:
+    assert target(code) is None
+
+
+IMPORT_STATEMENT_CASES = [
+    ("from collections import Ordered‸Dict as X", ("collections.OrderedDict",)),
+    ("from collections import OrderedDict as ‸X", ("collections.OrderedDict",)),
+    ("from date‸time import datetime", ("datetime",)),
+    ("from datetime import date‸time", ("datetime.datetime",)),
+    ("import xml.et‸ree.ElementTree", ("xml.etree",)),
+    ("import xml.etree.ElementTree as E‸T", ("xml.etree.ElementTree",)),
+    ("from os.pa‸th import join", ("os.path",)),
+]
+
+
+@pytest.mark.parametrize(("code", "candidates"), IMPORT_STATEMENT_CASES)
+def test_names_in_import_statements_are_modules_and_their_members(
+    code: str, candidates: tuple[str, ...]
+) -> None:
+    found = target(code, with_imports=False)
+    assert found is not None
+    assert found.candidates == candidates
+
+
+def test_relative_imports_name_nothing_documented() -> None:
+    assert target("from . import sib‸ling", with_imports=False) is None
+
+
+def test_syntax_errors_elsewhere_do_not_break_resolution() -> None:
+    broken = "def broken(:\n    x = [1, 2\n    'unterminated\njson.du‸mps(x)\n)))\nclass"
+    found = target(broken)
+    assert found is not None
+    assert found.candidates == ("json.dumps",)
+
+
+def test_a_chain_continued_on_the_next_line_inside_brackets() -> None:
+    found = target("value = (np\n    .ar‸ray([1]))")
+    assert found is not None
+    assert found.candidates == ("numpy.array",)
+    assert (found.start, found.end) == (4, 10)
+
+
+def test_the_range_uses_code_points_after_non_ascii_text() -> None:
+    source = "s = '😀中' + json.dumps(x)"
+    column = source.index("dumps") + 2
+    found = target_at(source, 0, column, parse_imports("import json"))
+    assert found is not None
+    assert source[found.start : found.end] == "json.dumps"
+
+
+@pytest.mark.parametrize(("line", "column"), [(-1, 0), (0, -1), (0, 999), (5, 0), (999, 3)])
+def test_out_of_range_positions_give_none(line: int, column: int) -> None:
+    assert target_at("json.dumps\n", line, column) is None
+    assert completion_context("json.\n", line, column) is None
+    assert call_context("f(\n", line, column) is None
+
+
+# --- completion -----------------------------------------------------------------------------
+
+COMPLETION_CASES = [
+    ("os.path.‸", CompletionContext("member", "os.path", "", 0, 8, 8)),
+    ("path.‸", CompletionContext("member", "os.path", "", 0, 5, 5)),
+    ("path.jo‸", CompletionContext("member", "os.path", "jo", 0, 5, 7)),
+    ("np.‸", CompletionContext("member", "numpy", "", 0, 3, 3)),
+    ("OD.move‸", CompletionContext("member", "collections.OrderedDict", "move", 0, 3, 7)),
+    ("datetime.‸", CompletionContext("member", "datetime.datetime", "", 0, 9, 9)),
+    ("str.‸", CompletionContext("member", "str", "", 0, 4, 4)),
+    ('"x".‸', CompletionContext("member", "str", "", 0, 4, 4, ("str",))),
+    ("[].‸", CompletionContext("member", "list", "", 0, 3, 3, ("list",))),
+    ("set().un‸", CompletionContext("member", "set", "un", 0, 6, 8, ("set",))),
+    ('x = "a"\nx.‸', CompletionContext("member", "str", "", 1, 2, 2, ("str",))),
+    ("import xml.e‸", CompletionContext("module", "xml.e", "e", 0, 11, 12)),
+    ("import js‸", CompletionContext("module", "js", "js", 0, 7, 9)),
+    ("import os, xml.‸", CompletionContext("module", "xml.", "", 0, 15, 15)),
+    ("from xml.e‸", CompletionContext("module", "xml.e", "e", 0, 9, 10)),
+    ("from os import pa‸", CompletionContext("import_member", "os", "pa", 0, 15, 17)),
+    ("from os import ‸", CompletionContext("import_member", "os", "", 0, 15, 15)),
+    (
+        "from os.path import (join, ex‸",
+        CompletionContext("import_member", "os.path", "ex", 0, 27, 29),
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "expected"), COMPLETION_CASES)
+def test_completion_contexts(code: str, expected: CompletionContext) -> None:
+    source, line, column = split_cursor(IMPORTS + code)
+    expected_line = expected.line + IMPORTS.count("\n")
+    found = completion_context(source, line, column, parse_imports(source))
+    assert found == CompletionContext(
+        expected.kind,
+        expected.parent,
+        expected.prefix,
+        expected_line,
+        expected.start,
+        expected.end,
+        expected.receiver_candidates,
+    )
+
+
+NO_COMPLETION_CASES = [
+    "self.‸",
+    "# os.path.‸",
+    "'os.path.‸",
+    "x = 1.‸",
+    "import os.path as ‸",
+    "from . import ‸",
+    "x = y‸",
+    "f().‸",
+]
+
+
+@pytest.mark.parametrize("code", NO_COMPLETION_CASES)
+def test_no_completion_context(code: str) -> None:
+    source, line, column = split_cursor(IMPORTS + code)
+    assert completion_context(source, line, column, parse_imports(source)) is None
+
+
+# --- calls ----------------------------------------------------------------------------------
+
+CALL_CASES = [
+    ("json.dumps(‸", CallContext(("json.dumps",), 0, None)),
+    ("json.dumps(obj, ‸", CallContext(("json.dumps",), 1, None)),
+    ("json.dumps(obj, indent=‸", CallContext(("json.dumps",), 1, "indent")),
+    ("json.dumps(obj, indent=2, sort_keys=Tr‸", CallContext(("json.dumps",), 2, "sort_keys")),
+    ("json.dumps([1, 2, 3], ‸", CallContext(("json.dumps",), 1, None)),
+    ("json.dumps({'a': (1, 2)‸", CallContext(("json.dumps",), 0, None)),
+    ("json.dumps(x, default=[a, ‸", CallContext(("json.dumps",), 1, "default")),
+    ("json.dumps(f(a, b), ‸", CallContext(("json.dumps",), 1, None)),
+    ("json.dumps(f(a, ‸", CallContext(("f",), 1, None, None)),
+    ('json.dumps("a, (b", ‸', CallContext(("json.dumps",), 1, None)),
+    ("path.join(\n    'a',\n    'b',\n    ‸", CallContext(("os.path.join",), 2, None)),
+    (
+        "np.array(\n    [1, 2],  # a comment (\n    dtype=‸",
+        CallContext(("numpy.array",), 1, "dtype"),
+    ),
+    ('"-".join(‸', CallContext(("str.join",), 0, None)),
+    ("OD(‸", CallContext(("collections.OrderedDict",), 0, None)),
+    ("x.split(‸", CallContext(("x.split",), 0, None, "split")),
+]
+
+
+@pytest.mark.parametrize(("code", "expected"), CALL_CASES)
+def test_call_contexts(code: str, expected: CallContext) -> None:
+    source, line, column = split_cursor(IMPORTS + code)
+    assert call_context(source, line, column, parse_imports(source)) == expected
+
+
+NO_CALL_CASES = [
+    "json.dumps‸",
+    "json.dumps(x)‸",
+    "def f(a, ‸",
+    "class C(Base, ‸",
+    "x = [1, ‸",
+    "if (a and ‸",
+    "print('(‸",
+    "f(x)(‸",
+    "json.dumps(\n    x\n)\nfoo ‸",
+]
+
+
+@pytest.mark.parametrize("code", NO_CALL_CASES)
+def test_no_call_context(code: str) -> None:
+    source, line, column = split_cursor(IMPORTS + code)
+    assert call_context(source, line, column, parse_imports(source)) is None
