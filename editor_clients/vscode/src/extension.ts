@@ -128,11 +128,11 @@ class DocsDaemon implements vscode.Disposable {
             this.fail(error instanceof ServerStartError ? error.message : earlyExitMessage(command, server));
             return;
         }
-        try {
-            this.status.update(await client.sendRequest<ServerStatus>(STATUS_METHOD));
-        } catch (error) {
-            this.output.warn(`${STATUS_METHOD} request failed: ${String(error)}`);
-        }
+        // Not awaited: a server slow to answer must not hold up a restart queued behind us.
+        client.sendRequest<ServerStatus>(STATUS_METHOD, {}).then(
+            (status) => this.status.update(status),
+            (error: unknown) => this.output.warn(`${STATUS_METHOD} request failed: ${String(error)}`),
+        );
     }
 
     private clientOptions(

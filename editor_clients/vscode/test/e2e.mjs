@@ -1,0 +1,425 @@
+// End-to-end test in a real VS Code: packages the extension, installs it into a fresh
+// code-server, opens a Python workspace in headless Chromium and checks what a user would see.
+//
+//   DOCS_DAEMON_SERVER_COMMAND='["/path/to/python", "-m", "docs_daemon", "serve"]' node test/e2e.mjs
+//
+// Optional: DOCS_DAEMON_TOOLS (default <repo>/.tools), DOCS_DAEMON_ARTIFACTS (default
+// <repo>/test-artifacts/vscode), CHROMIUM (default: chromium on PATH). Exit status 0 = all passed.
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const REPO = path.resolve(EXTENSION_DIR, "..", "..");
+const TOOLS = process.env.DOCS_DAEMON_TOOLS ?? path.join(REPO, ".tools");
+const ARTIFACTS = process.env.DOCS_DAEMON_ARTIFACTS ?? path.join(REPO, "test-artifacts", "vscode");
+const NODE_BIN = path.join(TOOLS, "node", "bin");
+const CODE_SERVER = path.join(TOOLS, "code-server", "out", "node", "entry.js");
+
+// What the official documentation says, as a reader would check it on docs.python.org.
+const HOVER_TEXT = "Serialize obj to a JSON formatted str";
+const JOIN_DOC_TEXT = "Join one or more path";
+const MISSING_PROGRAM = "docs-daemon-missing-program";
+
+const SOURCE = `import json
+import os.path
+
+data = json.dumps({"answer": 42})
+print(data)
+os.path`;
+
+const results = [];
+const started = Date.now();
+
+function log(message) {
+    console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+}
+
+function serverCommand() {
+    const raw = process.env.DOCS_DAEMON_SERVER_COMMAND;
+    if (!raw) {
+        throw new Error("set DOCS_DAEMON_SERVER_COMMAND to the server command as a JSON array");
+    }
+    const command = JSON.parse(raw);
+    if (!Array.isArray(command) || command.length === 0 || !command.every((p) => typeof p === "string")) {
+        throw new Error(`DOCS_DAEMON_SERVER_COMMAND must be a non-empty JSON array of strings: ${raw}`);
+    }
+    return command;
+}
+
+function which(program) {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+        const candidate = path.join(dir, program);
+        if (dir && fs.existsSync(candidate)) {
+            return candidate;
+        }
+    }
+    return undefined;
+}
+
+function toolEnv() {
+    return { ...process.env, PATH: `${NODE_BIN}${path.delimiter}${process.env.PATH ?? ""}` };
+}
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+async function until(what, timeoutMs, probe, intervalMs = 250) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+        try {
+            const value = await probe();
+            if (value) {
+                return value;
+            }
+        } catch (error) {
+            last = error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last.message})` : ""}`);
+}
+
+function packageExtension() {
+    log("packaging the extension");
+    execFileSync("npm", ["run", "--silent", "package"], { cwd: EXTENSION_DIR, env: toolEnv(), stdio: ["ignore", "ignore", "inherit"] });
+    return path.join(EXTENSION_DIR, "dist", "docs-daemon.vsix");
+}
+
+function writeJson(file, value) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(value, null, 2));
+}
+
+/** A fresh VS Code profile, extensions directory, config file and workspace under one temp dir. */
+function prepare(temp, command) {
+    const dirs = {
+        userData: path.join(temp, "user-data"),
+        extensions: path.join(temp, "extensions"),
+        workspace: path.join(temp, "workspace"),
+        config: path.join(temp, "code-server.yaml"),
+    };
+    fs.writeFileSync(dirs.config, "auth: none\ncert: false\n");
+    writeJson(path.join(dirs.userData, "User", "settings.json"), {
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": false,
+        "workbench.enableExperiments": false,
+        "extensions.ignoreRecommendations": true,
+        "telemetry.telemetryLevel": "off",
+        "security.workspace.trust.enabled": false,
+        "editor.hover.delay": 200,
+        "editor.minimap.enabled": false,
+        "chat.disableAIFeatures": true,
+        "workbench.secondarySideBar.defaultVisibility": "hidden",
+    });
+    writeJson(path.join(dirs.workspace, ".vscode", "settings.json"), { "docsDaemon.server.command": command });
+    fs.writeFileSync(path.join(dirs.workspace, "example.py"), SOURCE);
+    return dirs;
+}
+
+function codeServerArgs(dirs) {
+    return ["--config", dirs.config, "--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions];
+}
+
+function installExtension(dirs, vsix) {
+    log("installing the .vsix into a fresh extensions directory");
+    execFileSync(path.join(NODE_BIN, "node"), [CODE_SERVER, ...codeServerArgs(dirs), "--install-extension", vsix], {
+        env: toolEnv(),
+        stdio: ["ignore", "ignore", "inherit"],
+    });
+}
+
+async function startCodeServer(dirs, port, logFile) {
+    log(`starting code-server on 127.0.0.1:${port}`);
+    const out = fs.openSync(logFile, "w");
+    const child = spawn(
+        path.join(NODE_BIN, "node"),
+        [
+            CODE_SERVER, ...codeServerArgs(dirs),
+            "--bind-addr", `127.0.0.1:${port}`, "--auth", "none",
+            "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
+            "--disable-getting-started-override", dirs.workspace,
+        ],
+        { env: toolEnv(), detached: true, stdio: ["ignore", out, out] },
+    );
+    await until("code-server /healthz", 60_000, async () => {
+        if (child.exitCode !== null) {
+            throw new Error(`code-server exited with ${child.exitCode}; see ${logFile}`);
+        }
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+        return response.ok;
+    });
+    return child;
+}
+
+function stopProcessGroup(child) {
+    if (!child?.pid) {
+        return;
+    }
+    for (const signal of ["SIGTERM", "SIGKILL"]) {
+        try {
+            process.kill(-child.pid, signal);
+        } catch {
+            return; // the group is gone
+        }
+        if (signal === "SIGTERM") {
+            execFileSync("sleep", ["1"]);
+        }
+    }
+}
+
+async function shot(page, name) {
+    const file = path.join(ARTIFACTS, `${name}.png`);
+    await page.screenshot({ path: file });
+    return path.basename(file);
+}
+
+async function check(page, name, description, body) {
+    const t0 = Date.now();
+    try {
+        const detail = await body();
+        const screenshot = await shot(page, name);
+        results.push({ name, ok: true, description, detail, screenshot, seconds: (Date.now() - t0) / 1000 });
+        log(`PASS ${name}: ${detail}`);
+    } catch (error) {
+        const screenshot = await shot(page, `${name}-FAILED`).catch(() => undefined);
+        results.push({ name, ok: false, description, detail: error.message, screenshot, seconds: (Date.now() - t0) / 1000 });
+        log(`FAIL ${name}: ${error.message}`);
+    }
+}
+
+/** Centre of `word` (its first characters) inside the editor line that contains `line`. */
+function wordPosition(page, line, word) {
+    return page.evaluate(([line, word]) => {
+        const lines = [...document.querySelectorAll(".monaco-editor .view-lines .view-line")].map((element) => ({
+            element, text: (element.textContent ?? "").replace(/\u00a0/g, " "),
+        }));
+        // A line that is exactly `line` wins over one that merely contains it.
+        lines.sort((a, b) => Number(b.text.trim() === line) - Number(a.text.trim() === line));
+        for (const { element, text } of lines) {
+            const at = text.indexOf(line);
+            if (at < 0) {
+                continue;
+            }
+            let offset = at + line.indexOf(word);
+            const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const length = node.textContent.length;
+                if (offset < length) {
+                    const range = document.createRange();
+                    range.setStart(node, offset);
+                    range.setEnd(node, Math.min(length, offset + 2));
+                    const box = range.getBoundingClientRect();
+                    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+                }
+                offset -= length;
+            }
+        }
+        return null;
+    }, [line, word]);
+}
+
+async function visibleText(page, selector) {
+    const locator = page.locator(selector).filter({ visible: true });
+    if ((await locator.count()) === 0) {
+        return "";
+    }
+    return (await locator.allInnerTexts()).join("\n");
+}
+
+async function openExample(page) {
+    await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+    const explorerItem = page.getByRole("treeitem", { name: /example\.py/ });
+    await explorerItem.waitFor({ timeout: 30_000 });
+    await explorerItem.click();
+    await until("example.py in an editor", 20_000, async () => (await wordPosition(page, "json.dumps", "dumps")) !== null);
+}
+
+async function checkHover(page) {
+    // The server may still be starting: move away and back until the hover has the docs.
+    return until(`a hover containing "${HOVER_TEXT}"`, 60_000, async () => {
+        const at = await wordPosition(page, "json.dumps", "dumps");
+        await page.mouse.move(5, 5);
+        await page.mouse.move(at.x, at.y, { steps: 3 });
+        const text = await until("a hover", 3_000, () => visibleText(page, ".monaco-hover"), 150).catch(() => "");
+        return text.includes(HOVER_TEXT) && `hover shows "${HOVER_TEXT}..." (${text.length} characters)`;
+    }, 500);
+}
+
+async function checkStatusBar(page) {
+    const text = await until("the status bar item with the loaded docsets", 30_000, async () => {
+        const items = await visibleText(page, ".statusbar-item");
+        const match = items.split("\n").find((item) => /Docs: python 3\.11 \([\d,]+\)/.test(item));
+        return match;
+    });
+    const count = Number(text.match(/\(([\d,]+)\)/)[1].replace(/,/g, ""));
+    if (count < 1000) {
+        throw new Error(`status bar says ${text}: fewer entries than the Python docs have`);
+    }
+    return `status bar shows "${text.trim()}"`;
+}
+
+async function checkCompletion(page) {
+    await page.keyboard.press("Escape");
+    const last = await wordPosition(page, "os.path", "path");
+    await page.mouse.click(last.x, last.y);
+    await page.keyboard.press("End");
+    await page.keyboard.type(".");
+    const rows = ".editor-widget.suggest-widget .monaco-list-row";
+    await until("the suggest widget after typing '.'", 10_000, async () => {
+        if ((await visibleText(page, rows)) === "") {
+            await page.keyboard.press("Control+Space");
+            return false;
+        }
+        return true;
+    }, 1000);
+    const labels = await visibleText(page, rows);
+    await shot(page, "03-completion-list");
+    await page.keyboard.type("join");
+    await until("join in the completion list", 10_000, async () => (await visibleText(page, rows)).includes("join"));
+    // Ctrl+Space on an open list toggles the documentation panel (filled by completionItem/resolve).
+    const details = await until(`completion documentation containing "${JOIN_DOC_TEXT}"`, 10_000, async () => {
+        const text = await visibleText(page, ".suggest-details");
+        if (text.includes(JOIN_DOC_TEXT)) {
+            return text;
+        }
+        await page.keyboard.press("Control+Space");
+        return false;
+    }, 1500);
+    return `completion after "os.path." lists ${labels.split("\n").slice(0, 5).join(", ")}...; join's docs: "${details.split("\n").find((l) => l.includes(JOIN_DOC_TEXT))?.trim()}"`;
+}
+
+async function checkWorkspaceSymbol(page) {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget").filter({ visible: true }).waitFor({ timeout: 10_000 });
+    await page.keyboard.type("#dumps");
+    const rows = ".quick-input-widget .monaco-list-row";
+    const row = await until("json.dumps among the workspace symbols", 20_000, async () => {
+        const texts = await page.locator(rows).filter({ visible: true }).allInnerTexts();
+        return texts.find((text) => /\bdumps\b/.test(text) && /\bjson\b/.test(text));
+    });
+    return `"#dumps" lists ${row.replace(/\s+/g, " ").trim()}`;
+}
+
+async function runCommand(page, title) {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget").filter({ visible: true }).waitFor({ timeout: 10_000 });
+    await page.keyboard.type(title);
+    await until(`"${title}" in the command palette`, 10_000, async () =>
+        (await visibleText(page, ".quick-input-widget .monaco-list-row")).includes(title));
+    await page.keyboard.press("Enter");
+}
+
+function frameText(page, needle) {
+    return Promise.all(page.frames().map((frame) => frame.locator("body").innerText({ timeout: 1000 }).catch(() => "")))
+        .then((texts) => texts.find((text) => text.includes(needle)));
+}
+
+async function checkSearch(page) {
+    await runCommand(page, "Docs Daemon: Search Documentation");
+    await until("the Search Documentation quick pick", 10_000, async () =>
+        (await page.locator(".quick-input-widget input").getAttribute("placeholder"))?.includes("json.dumps"));
+    await page.keyboard.type("json.dumps");
+    await until("json.dumps in the search results", 20_000, async () =>
+        (await visibleText(page, ".quick-input-widget .monaco-list-row")).includes("json.dumps"));
+    await shot(page, "05-search-quickpick");
+    await page.keyboard.press("Enter");
+    const tab = await until("a Markdown preview tab", 20_000, async () => {
+        const tabs = await page.locator(".tabs-container .tab").allInnerTexts();
+        return tabs.find((text) => text.includes("Preview") && text.includes("dumps"));
+    });
+    const body = await until(`the preview showing "${HOVER_TEXT}"`, 20_000, () => frameText(page, HOVER_TEXT));
+    return `opened tab "${tab.trim()}" whose page says "${body.split("\n").find((l) => l.includes(HOVER_TEXT)).trim().slice(0, 80)}"`;
+}
+
+async function checkMissingServer(page, workspace) {
+    await page.keyboard.press("Escape");
+    // Pointing the setting at a program that does not exist restarts the server and must say so.
+    writeJson(path.join(workspace, ".vscode", "settings.json"), { "docsDaemon.server.command": [MISSING_PROGRAM, "serve"] });
+    const toast = await until("the error notification for a missing server", 30_000, async () => {
+        const text = await visibleText(page, ".notifications-toasts .notification-toast");
+        return text.includes(MISSING_PROGRAM) ? text : false;
+    });
+    const hasFix = toast.includes("pip install docs-daemon") && toast.includes("Open Settings");
+    if (!hasFix) {
+        throw new Error(`the notification does not say how to fix it: ${toast}`);
+    }
+    const status = await until("the status bar saying the server is not running", 10_000, async () =>
+        (await visibleText(page, ".statusbar-item")).split("\n").find((item) => item.includes("Docs: not running")));
+    return `notification: "${toast.split("\n")[0].trim().slice(0, 120)}..." with an Open Settings button; status bar: "${status.trim()}"`;
+}
+
+async function main() {
+    const command = serverCommand();
+    for (const [what, file] of [["Node 24", path.join(NODE_BIN, "node")], ["code-server", CODE_SERVER]]) {
+        if (!fs.existsSync(file)) {
+            throw new Error(`${what} is missing (${file}): run bash .ci/install-vscode-tools.sh`);
+        }
+    }
+    const chromiumPath = process.env.CHROMIUM ?? which("chromium") ?? which("chromium-browser");
+    if (!chromiumPath) {
+        throw new Error("chromium is missing: run bash .ci/install-vscode-tools.sh");
+    }
+    fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const vsix = packageExtension();
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), "docs-daemon-vscode-"));
+    const dirs = prepare(temp, command);
+    installExtension(dirs, vsix);
+    const port = await freePort();
+    const codeServer = await startCodeServer(dirs, port, path.join(ARTIFACTS, "code-server.log"));
+    let browser;
+    try {
+        browser = await chromium.launch({
+            executablePath: chromiumPath,
+            args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`);
+        log("waiting for the workbench");
+        await openExample(page);
+        await check(page, "01-hover", "hover over json.dumps shows the official docs", () => checkHover(page));
+        await check(page, "02-status-bar", "status bar shows the loaded docset and its size", () => checkStatusBar(page));
+        await check(page, "03-completion", "completion after os.path. lists join with its documentation", () => checkCompletion(page));
+        await check(page, "04-workspace-symbol", "workspace symbol #dumps lists json.dumps", () => checkWorkspaceSymbol(page));
+        await check(page, "05-search-page", "Search Documentation opens the entry's page as Markdown", () => checkSearch(page));
+        await check(page, "06-missing-server", "a missing server shows an error notification with a fix", () => checkMissingServer(page, dirs.workspace));
+    } finally {
+        await browser?.close().catch(() => undefined);
+        stopProcessGroup(codeServer);
+        const logs = path.join(dirs.userData, "logs");
+        if (fs.existsSync(logs)) {
+            fs.cpSync(logs, path.join(ARTIFACTS, "vscode-logs"), { recursive: true });
+        }
+        fs.rmSync(temp, { recursive: true, force: true });
+    }
+    writeJson(path.join(ARTIFACTS, "results.json"), results);
+    const failed = results.filter((result) => !result.ok);
+    log(`${results.length - failed.length}/${results.length} checks passed in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${ARTIFACTS}`);
+    return failed.length === 0 ? 0 : 1;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (error) => {
+        console.error(`[e2e] ${error.stack ?? error}`);
+        process.exit(2);
+    },
+);
