@@ -223,12 +223,18 @@ def _first_per_qualname(entries: Iterable[T], limit: int) -> list[T]:
     return result
 
 
+def _owner(entry: EntryBrief) -> str:
+    """The enclosing module or class, read from the qualified name itself (a docset's
+    ``parent`` column may name the module where the class is meant)."""
+    return entry.qualname.rpartition(".")[0] if entry.kind is not Kind.KEYWORD else ""
+
+
 def _context_score(entry: EntryBrief, context: Sequence[str]) -> int:
-    """0 when the entry's parent is named by the context (fully or by its last component),
+    """0 when the entry's owner is named by the context (fully or by its last component),
     1 otherwise: ``resolve("split", ("str",))`` puts ``str.split`` first."""
-    parent = entry.parent or ""
+    owner = _owner(entry)
     for hint in context:
-        if hint and (parent == hint or parent.endswith("." + hint)):
+        if hint and (owner == hint or owner.endswith("." + hint)):
             return 0
     return 1
 
@@ -236,9 +242,10 @@ def _context_score(entry: EntryBrief, context: Sequence[str]) -> int:
 def _builtin_score(entry: EntryBrief) -> int:
     """0 for builtins (no module) and members of builtin types, whose short names are the
     ones unqualified code most often means (``x.split`` is more likely ``str.split``)."""
-    if entry.parent is None:
+    owner = _owner(entry)
+    if not owner:
         return 0
-    if "." not in entry.parent and entry.kind in {Kind.METHOD, Kind.ATTRIBUTE, Kind.PROPERTY}:
+    if "." not in owner and entry.kind in {Kind.METHOD, Kind.ATTRIBUTE, Kind.PROPERTY}:
         return 0
     return 1
 
