@@ -1,0 +1,88 @@
+"""Isolation: a slow query or a flood of searches never holds up point lookups, and nothing
+the store does blocks the event loop. Latencies are asserted loosely (noisy shared CI)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from docs_daemon.store import DocStore
+
+#: Reads every entry name once per step of a recursive counter: a query that takes about a
+#: second on the stdlib database without writing anything.
+SLOW_QUERY = """
+WITH RECURSIVE steps(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM steps WHERE n < :steps)
+SELECT count(*) FROM steps, entries WHERE entries.name LIKE '%zzz%'
+"""
+
+
+async def _latencies(
+    call: Callable[[], Awaitable[object]], until: asyncio.Future[object]
+) -> list[float]:
+    times: list[float] = []
+    while not until.done():
+        started = time.perf_counter()
+        await call()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+async def test_slow_query_on_one_connection_does_not_hold_up_lookups(store: DocStore) -> None:
+    database = store._databases[0]  # the served copy: run the slow query on one of its lanes
+    slow = asyncio.ensure_future(database.fetch(SLOW_QUERY, {"steps": 1500}))
+    started = time.perf_counter()
+    await asyncio.sleep(0.01)
+    times = await _latencies(lambda: store.lookup("os.path.join"), slow)
+    slow_seconds = time.perf_counter() - started
+    assert slow_seconds > 0.3, "the slow query was not slow enough to prove anything"
+    assert len(times) > 50
+    times.sort()
+    # Never blocked for the slow query's duration; typically well under a millisecond.
+    assert times[-1] < slow_seconds / 5
+    assert times[len(times) // 2] < 0.005
+
+
+async def test_flood_of_searches_leaves_a_lane_for_lookups(store: DocStore) -> None:
+    stop = asyncio.get_running_loop().create_future()
+
+    async def flood() -> None:
+        while not stop.done():
+            await store.search("ickle", limit=200)
+            await store.search("a", limit=200)
+
+    flooders = [asyncio.create_task(flood()) for _ in range(8)]
+    await asyncio.sleep(0.05)
+    lookups = asyncio.create_task(_latencies(lambda: store.lookup("json.dumps"), stop))
+    await asyncio.sleep(1.0)
+    stop.set_result(None)
+    times = sorted(await lookups)
+    await asyncio.gather(*flooders)
+    assert len(times) > 20
+    assert times[len(times) // 2] < 0.02
+    assert times[-1] < 0.25
+
+
+async def test_event_loop_never_blocked(bundled_db: Path) -> None:
+    gaps: list[float] = []
+    stop = asyncio.Event()
+
+    async def ticker() -> None:
+        last = time.perf_counter()
+        while not stop.is_set():
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    docs = DocStore([bundled_db])
+    await docs.wait_ready()  # the copy happens in a thread
+    await asyncio.gather(*(docs.search(q, limit=200) for q in ("a", "ickle", "odict", "e") * 5))
+    await docs.reload()
+    await docs.close()
+    stop.set()
+    await ticking
+    assert len(gaps) > 10
+    assert max(gaps) < 0.05
