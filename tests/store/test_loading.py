@@ -203,7 +203,7 @@ async def test_over_the_memory_cap_serves_from_disk(
         assert any("over the in-memory limit" in record.message for record in caplog.records)
         entry = await docs.lookup("json.dumps")
         assert entry is not None
-        assert [e.qualname for e in await docs.search("dumps", 3)][0] == "json.dumps"
+        assert (await docs.search("dumps", 3))[0].qualname == "json.dumps"
         assert "join" in {e.name for e in await docs.members("os.path")}
     finally:
         await docs.close()

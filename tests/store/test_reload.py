@@ -4,7 +4,6 @@ refuse a damaged or incompatible replacement while the old copy keeps serving.""
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 from pathlib import Path
 
@@ -17,13 +16,13 @@ from tests.store.conftest import copy_database
 def _replace(bundled_db: Path, target: Path, **changes: str) -> None:
     """Write a changed copy beside ``target`` and rename it over (how builds land)."""
     staging = copy_database(bundled_db, target.with_suffix(".new"), **changes)
-    os.replace(staging, target)
+    staging.replace(target)
 
 
 def _replace_with_bytes(target: Path, data: bytes) -> None:
     staging = target.with_suffix(".new")
     staging.write_bytes(data)
-    os.replace(staging, target)
+    staging.replace(target)
 
 
 async def _version(docs: DocStore) -> str:
