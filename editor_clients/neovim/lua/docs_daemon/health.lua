@@ -87,8 +87,11 @@ local function check_running(report)
     return
   end
   for _, client in ipairs(clients) do
-    local status, err = compat.request_sync(client, "docsDaemon/status", nil, 3000)
-    if type(status) ~= "table" then
+    -- `{}`, not nil: a request without params is rejected by some JSON-RPC stacks.
+    local ok, status, err = pcall(compat.request_sync, client, "docsDaemon/status", vim.empty_dict(), 3000)
+    if not ok then
+      report.warn(string.format("client %d: docsDaemon/status raised %s", client.id, tostring(status)))
+    elseif type(status) ~= "table" then
       report.warn(string.format("client %d did not answer docsDaemon/status: %s", client.id, vim.inspect(err)))
     elseif status.state == "ready" then
       local docsets = {}
