@@ -207,3 +207,21 @@ async def test_over_the_memory_cap_serves_from_disk(
         assert "join" in {e.name for e in await docs.members("os.path")}
     finally:
         await docs.close()
+
+
+async def test_big_copies_skip_the_page_scan_but_refuse_truncation(
+    bundled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docs_daemon.store import loader
+
+    monkeypatch.setattr(loader, "FULL_CHECK_MAX_BYTES", 0)
+    whole = copy_database(bundled_db, tmp_path / "whole.sqlite")
+    docs = DocStore([whole])
+    await docs.wait_ready()
+    assert await docs.lookup("json.dumps") is not None
+    await docs.close()
+    truncated = tmp_path / "truncated.sqlite"
+    truncated.write_bytes(bundled_db.read_bytes()[: bundled_db.stat().st_size * 2 // 3])
+    message, _ = await _failure([truncated])
+    assert str(truncated) in message
+    assert any(word in message for word in ("damaged", "incomplete", "malformed"))
