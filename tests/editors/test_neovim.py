@@ -86,7 +86,6 @@ def system_neovim() -> Neovim:
 def run_lua_test(neovim: Neovim, script: str, work_dir: Path) -> subprocess.CompletedProcess[str]:
     """Run one Lua test script in headless Neovim with the real server; isolated from the user's
     Neovim state and cache so nothing leaks in or out."""
-    server_log = work_dir / "server.log"
     server_cmd = [
         sys.executable,
         "-m",
@@ -95,11 +94,15 @@ def run_lua_test(neovim: Neovim, script: str, work_dir: Path) -> subprocess.Comp
         "--cache-dir",
         str(work_dir / "pages"),
         "--log-file",
-        str(server_log),
+        str(work_dir / "server.log"),
     ]
+    # The checkout on PYTHONPATH: `python -m docs_daemon` then works from the temporary working
+    # directory whether or not the package is installed.
+    python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     env = os.environ | {
         "DOCS_DAEMON_TEST_CMD": json.dumps(server_cmd),
         "DOCS_DAEMON_TEST_SCRIPT": str(LUA_TESTS / script),
+        "PYTHONPATH": python_path,
     }
     for xdg in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         env[xdg] = str(work_dir / xdg.lower())
@@ -133,13 +136,15 @@ def run_lua_test(neovim: Neovim, script: str, work_dir: Path) -> subprocess.Comp
 def assert_passed(
     neovim: Neovim, script: str, result: subprocess.CompletedProcess[str], work_dir: Path
 ) -> None:
-    server_log = work_dir / "server.log"
-    log_tail = server_log.read_text(errors="replace")[-4000:] if server_log.exists() else "(none)"
+    logs = [work_dir / "server.log", *sorted(work_dir.glob("xdg_*/nvim/lsp.log"))]
     report = (
         f"Neovim {neovim.label} ({neovim.path}) {script} exited {result.returncode}\n"
         f"--- Neovim output ---\n{result.stdout}\n{result.stderr}\n"
-        f"--- server log (tail) ---\n{log_tail}"
     )
+    for log in logs:
+        if log.exists():
+            tail = log.read_text(errors="replace")[-4000:]
+            report += f"--- {log.relative_to(work_dir)} (tail) ---\n{tail}\n"
     assert result.returncode == 0, report
     assert "0 failure(s)" in result.stderr, report
     assert "ok    hover over json.dumps answers" in result.stderr, report

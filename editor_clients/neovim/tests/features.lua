@@ -49,12 +49,18 @@ end
 ---@param bufnr integer
 ---@return table|nil client
 function F.wait_ready(bufnr)
-  local client
-  local attached = vim.wait(STARTUP_MS, function()
+  local client, seen
+  local function initialized()
     client = compat.clients("docs_daemon", bufnr)[1]
+    seen = seen or client
     return client ~= nil and client.server_capabilities ~= nil and next(client.server_capabilities) ~= nil
+  end
+  -- Stop waiting early when the client came and went: the server exited.
+  vim.wait(STARTUP_MS, function()
+    return initialized() or (seen ~= nil and client == nil)
   end, 50)
-  if not H.check(attached, "a docs_daemon client attaches and initializes", "no initialized client") then
+  local why = seen and "the server exited (see lsp.log)" or "no client started"
+  if not H.check(initialized(), "a docs_daemon client attaches and initializes", why) then
     return nil
   end
   local status
