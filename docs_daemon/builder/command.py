@@ -31,7 +31,9 @@ def run_build(args: argparse.Namespace) -> int:
         progress.note(f"writing {args.output}")
         report = write_database(args.output, built)
     except BuildError as error:
-        print(f"docs-daemon build: error: {error}", file=sys.stderr)
+        # Library messages can span lines (tarfile lists every method it tried): keep one.
+        message = "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
+        print(f"docs-daemon build: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("docs-daemon build: interrupted, output left unchanged", file=sys.stderr)

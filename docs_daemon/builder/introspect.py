@@ -209,9 +209,29 @@ def _signature(value: object, *, drop_first: bool = False) -> str:
         signature = inspect.signature(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return ""
-    if drop_first and signature.parameters:
-        signature = signature.replace(parameters=list(signature.parameters.values())[1:])
+    parameters = list(signature.parameters.values())
+    if drop_first and parameters:
+        parameters = parameters[1:]
+    signature = signature.replace(
+        parameters=[p.replace(annotation=_unquoted(p.annotation)) for p in parameters],
+        return_annotation=_unquoted(signature.return_annotation),
+    )
     return str(signature)
+
+
+class _Annotation:
+    """An annotation kept as source text (``from __future__ import annotations``), shown as
+    written instead of as a quoted string; evaluating it could fail or run code."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _unquoted(annotation: object) -> object:
+    return _Annotation(annotation) if isinstance(annotation, str) else annotation
 
 
 def _doc(value: object) -> str:

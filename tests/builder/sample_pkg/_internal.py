@@ -1,0 +1,3 @@
+"""Private: never documented."""
+
+SECRET = 1
