@@ -32,8 +32,7 @@ function toItem(client: LanguageClient, symbol: SymbolInformation | WorkspaceSym
     const docset = typeof data === "object" && data !== null && "docset" in data ? String(data.docset) : undefined;
     return {
         label: qualifiedName(symbol),
-        description: kind.toLowerCase(),
-        detail: docset,
+        description: docset ? `${kind.toLowerCase()} · ${docset}` : kind.toLowerCase(),
         iconPath: new vscode.ThemeIcon(`symbol-${kind.toLowerCase()}`),
         // The server already ranked these by its own matching; the quick pick must not refilter.
         alwaysShow: true,

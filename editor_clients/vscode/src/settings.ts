@@ -32,6 +32,10 @@ export const INITIALIZATION_OPTION_KEYS = [
     "hoverMaxLength",
 ] as const satisfies readonly (keyof InitializationOptions)[];
 
+/** Compiles only while the list above names every option (a check, never used at run time). */
+type Unlisted<T extends never> = T;
+export type EveryOptionListed = Unlisted<Exclude<keyof InitializationOptions, (typeof INITIALIZATION_OPTION_KEYS)[number]>>;
+
 /** Settings whose change needs a new server process rather than didChangeConfiguration. */
 export const RESTART_SECTIONS = [`${SECTION}.server`];
 
