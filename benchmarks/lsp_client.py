@@ -175,18 +175,18 @@ class LspClient:
         self._write({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
         return future
 
-    async def request(self, method: str, params: Any = None, timeout: float = 30.0) -> Any:
+    async def request(self, method: str, params: Any = None, seconds: float = 30.0) -> Any:
         future = self.send_request(method, params)
         stdin = self.process.stdin
         assert stdin is not None
         await stdin.drain()
-        return await asyncio.wait_for(future, timeout)
+        return await asyncio.wait_for(future, seconds)
 
     def notify(self, method: str, params: Any = None) -> None:
         self._write({"jsonrpc": "2.0", "method": method, "params": params})
 
     async def wait_notification(
-        self, predicate: Callable[[str, Any], bool], timeout: float = 30.0
+        self, predicate: Callable[[str, Any], bool], seconds: float = 30.0
     ) -> Any:
         """The params of the first (past or future) notification matching ``predicate``."""
         for _, method, params in self.notifications:
@@ -196,7 +196,7 @@ class LspClient:
         entry = (predicate, future)
         self._waiters.append(entry)
         try:
-            return await asyncio.wait_for(future, timeout)
+            return await asyncio.wait_for(future, seconds)
         finally:
             self._waiters.remove(entry)
 
@@ -207,10 +207,10 @@ class LspClient:
         root: Path | None,
         options: Any = None,
         capabilities: dict[str, Any] | None = None,
-        timeout: float = 60.0,
+        seconds: float = 60.0,
     ) -> Any:
         """``initialize`` then ``initialized``; returns the initialize result."""
-        root_uri = root.resolve().as_uri() if root is not None else None
+        root_uri = root.as_uri() if root is not None else None  # root must be absolute
         result = await self.request(
             "initialize",
             {
@@ -224,7 +224,7 @@ class LspClient:
                 "capabilities": capabilities if capabilities is not None else CAPABILITIES,
                 "initializationOptions": options,
             },
-            timeout=timeout,
+            seconds=seconds,
         )
         self.notify("initialized", {})
         return result
@@ -239,18 +239,18 @@ class LspClient:
     def position(uri: str, line: int, character: int) -> dict[str, Any]:
         return {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}
 
-    async def close(self, timeout: float = 5.0) -> int:
+    async def close(self, seconds: float = 5.0) -> int:
         """``shutdown`` + ``exit``; kill the whole process group if it does not leave."""
         if self.process.returncode is None:
             with contextlib.suppress(Exception):
-                await self.request("shutdown", None, timeout=timeout)
+                await self.request("shutdown", None, seconds=seconds)
                 self.notify("exit")
                 stdin = self.process.stdin
                 assert stdin is not None
                 await stdin.drain()
                 stdin.close()
             try:
-                await asyncio.wait_for(self.process.wait(), timeout)
+                await asyncio.wait_for(self.process.wait(), seconds)
             except TimeoutError:
                 self.kill()
                 await self.process.wait()

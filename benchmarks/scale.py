@@ -1,0 +1,103 @@
+"""Cost against database size: docs-daemon on the bundled database and on N-times copies."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsp_client import LspClient
+from measure import Budget
+from process_tree import RssSampler, tree_rss
+from workload import FLOOD_QUERIES, SYMBOL_QUERIES, Workload
+
+READY_TIMEOUT = 180.0
+
+
+@dataclass
+class ScaleResult:
+    factor: int
+    size_bytes: int
+    #: Spawn -> the server's status says ready (imports + copy into memory + checks).
+    ready_ms: float = 0.0
+    rss_after_load: int = 0
+    peak_rss: int = 0
+    hovers: list[float] = field(default_factory=list)
+    searches: list[float] = field(default_factory=list)
+    broad_searches: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def measure_scale(
+    factor: int,
+    database: Path,
+    bundled: bool,
+    workload: Workload,
+    workspace: Path,
+    budget: Budget,
+    cwd: Path,
+) -> ScaleResult:
+    """One docs-daemon serving ``database`` alone: load time, memory, hover and search cost."""
+    argv = [sys.executable, "-m", "docs_daemon", "serve", "--cache-dir", str(workspace / "cache")]
+    if not bundled:
+        argv += ["--no-bundled", "--db", str(database)]
+    result = ScaleResult(factor, await asyncio.to_thread(lambda: database.stat().st_size))
+    client = await LspClient.spawn(argv, cwd=cwd)
+    sampler = RssSampler(client.pid)
+    sampler.start()
+    try:
+        await client.initialize(workspace)
+        await client.wait_notification(
+            lambda method, params: (
+                method == "docsDaemon/status"
+                and isinstance(params, dict)
+                and params.get("state") in ("ready", "failed")
+            ),
+            seconds=READY_TIMEOUT,
+        )
+        result.ready_ms = (time.perf_counter() - client.spawned_at) * 1e3
+        result.rss_after_load = tree_rss(client.pid)
+        uri = (workspace / "sample.py").as_uri()
+        client.did_open(uri, workload.source)
+        points = workload.points
+
+        def hover(index: int) -> Awaitable[Any]:
+            point = points[index % len(points)]
+            return client.request(
+                "textDocument/hover", client.position(uri, point.line, point.character)
+            )
+
+        await _timed(len(points), hover)  # warm-up
+        result.hovers = await _timed(budget.samples, hover)
+        result.searches = await _timed(
+            budget.samples,
+            lambda i: client.request(
+                "workspace/symbol", {"query": SYMBOL_QUERIES[i % len(SYMBOL_QUERIES)]}
+            ),
+        )
+        result.broad_searches = await _timed(
+            len(FLOOD_QUERIES) * 2,
+            lambda i: client.request(
+                "workspace/symbol", {"query": FLOOD_QUERIES[i % len(FLOOD_QUERIES)]}
+            ),
+        )
+    except Exception as error:
+        result.errors.append(f"{type(error).__name__}: {error}")
+    finally:
+        await sampler.stop()
+        result.peak_rss = sampler.peak
+        await client.close()
+    return result
+
+
+async def _timed(count: int, action: Callable[[int], Awaitable[Any]]) -> list[float]:
+    timings = []
+    for index in range(count):
+        before = time.perf_counter()
+        await action(index)
+        timings.append((time.perf_counter() - before) * 1e3)
+    return timings
