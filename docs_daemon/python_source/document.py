@@ -68,8 +68,9 @@ def _normalise_newlines(source: str) -> str:
     return source.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _statement_text(text: str, start: int) -> str:
-    """The text of the import statement beginning at ``start``, across continuations."""
+def _statement_text(text: str, start: int) -> tuple[str, int]:
+    """The text of the import statement beginning at ``start`` (across continuations), and
+    the offset where it ends."""
     depth = 0
     position = start
     pieces: list[str] = []
@@ -77,6 +78,7 @@ def _statement_text(text: str, start: int) -> str:
         match = _STATEMENT_END.search(text, position)
         if match is None:
             pieces.append(text[position:])
+            position = len(text)
             break
         pieces.append(text[position : match.start()])
         token = match.group()
@@ -95,7 +97,7 @@ def _statement_text(text: str, start: int) -> str:
         elif token in ";\n":
             break
         pieces.append(token)
-    return "".join(pieces).strip()
+    return "".join(pieces).strip(), position
 
 
 @lru_cache(maxsize=8)
@@ -111,13 +113,17 @@ def scan(source: str) -> Document:
             delimiter = body[:3] if body.startswith(('"""', "'''")) else body[0]
             strings.append((match.start(), match.end(), delimiter))
     document = Document(lines, line_starts, strings, [])
+    statement_end = 0
     for match in _STATEMENT.finditer("\n" + text):
         start = match.start()  # in ``text``: just after the separator
         line = bisect_right(line_starts, start) - 1
         at_line_start = start == line_starts[line] and document.open_string(line) is None
         if not at_line_start and _inside_string(document, line, start):
             continue
-        document.import_statements.append(_statement_text(text, start))
+        if start < statement_end:
+            continue  # a continuation line of the statement just read
+        statement, statement_end = _statement_text(text, start)
+        document.import_statements.append(statement)
     return document
 
 
