@@ -13,7 +13,7 @@ from types import FrameType
 from docs_daemon.builder.errors import BuildError
 from docs_daemon.builder.progress import Progress
 from docs_daemon.builder.records import Docset
-from docs_daemon.builder.writer import WriteReport, write_database
+from docs_daemon.builder.writer import WriteReport, check_output, write_database
 
 MODULE_PREFIX = "module:"
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
@@ -26,6 +26,7 @@ def run_build(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         sources = _sources(args)
+        check_output(args.output)
         built = [_build_one(source, args, progress, len(sources)) for source in sources]
         _check_unique_names(built)
         progress.note(f"writing {args.output}")

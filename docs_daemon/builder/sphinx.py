@@ -7,6 +7,7 @@ because Markdown conversion dominates the build time.
 from __future__ import annotations
 
 import os
+import signal
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -160,8 +161,17 @@ def _extract_all(jobs: list[PageJob]) -> Iterator[PageResult]:
     if len(jobs) < _POOL_MIN_PAGES or workers < 2:
         yield from map(extract_page, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
         yield from pool.map(extract_page, jobs, chunksize=4)
+    finally:
+        # On Ctrl-C/SIGTERM drop the queued pages instead of finishing them first.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the main process, which cancels them and cleans up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _empty_entry(target: Target) -> DocEntry:

@@ -96,13 +96,20 @@ class WriteReport:
     kept: list[str]
 
 
-def write_database(output: Path, built: list[Docset]) -> WriteReport:
-    """Write ``built`` into ``output`` (keeping its other docsets), atomically."""
-    directory = output.parent if str(output.parent) else Path()
-    if not directory.is_dir():
-        raise BuildError(f"cannot write {output}: directory {directory} does not exist")
+def check_output(output: Path) -> None:
+    """Fail before any work when ``output`` cannot be written or is not ours to replace."""
+    if not output.parent.is_dir():
+        raise BuildError(f"cannot write {output}: directory {output.parent} does not exist")
+    if output.is_dir():
+        raise BuildError(f"cannot write {output}: it is a directory")
     if output.exists():
         _check_existing(output)
+
+
+def write_database(output: Path, built: list[Docset]) -> WriteReport:
+    """Write ``built`` into ``output`` (keeping its other docsets), atomically."""
+    check_output(output)
+    directory = output.parent
     handle, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
     os.close(handle)
     temp = Path(temp_name)
@@ -168,11 +175,11 @@ def _fill(path: Path, built: list[Docset]) -> list[str]:
                 ],
             )
             built_names = {d.name for d in built}
-            kept = [
+            kept = sorted(
                 name
                 for name in connection.execute(select(docsets.c.name)).scalars()
                 if name not in built_names
-            ]
+            )
         with engine.connect() as connection:
             raw = connection.connection.driver_connection
             assert raw is not None
