@@ -194,3 +194,33 @@ def test_lua_defaults_are_accepted_by_the_server(tmp_path: Path) -> None:
     settings, warnings = parse_settings(json.loads(encoded))
     assert warnings == []
     assert settings == parse_settings({})[0]
+
+
+def test_help_file_builds_its_tags(tmp_path: Path) -> None:
+    """`:helptags` accepts doc/docs_daemon.txt (no duplicate tags) and every command and entry
+    point has a tag, so `:help :DocsSearch` works."""
+    neovim = current_neovim()
+    doc = tmp_path / "doc"
+    shutil.copytree(NEOVIM_CLIENT / "doc", doc)
+    subprocess.run(
+        [
+            str(neovim.path),
+            "--headless",
+            "-u",
+            "NONE",
+            "-i",
+            "NONE",
+            "-n",
+            "-c",
+            f"try | helptags {doc} | catch | cquit 1 | endtry",
+            "-c",
+            "qall!",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
+    tags = {line.split("\t")[0] for line in (doc / "tags").read_text().splitlines()}
+    assert {"docs_daemon", ":DocsSearch", ":DocsOpenBrowser", "docs_daemon.setup()"} <= tags
