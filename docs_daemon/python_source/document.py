@@ -36,24 +36,19 @@ _STATEMENT_END = re.compile(r"\\\n|[()#;\n]")
 class Document:
     """A document's lines and the strings that run across line ends."""
 
+    #: The newline-normalised text (``\r\n`` and ``\r`` become ``\n``, as LSP counts lines).
+    text: str
     lines: list[str]
-    #: Offset of each line's first character in the newline-normalised text.
+    #: Offset of each line's first character in ``text``.
     line_starts: list[int]
-    #: ``(start, end, delimiter)`` of every string spanning more than one line, by start.
-    strings: list[tuple[int, int, str]]
+    #: Lines that begin inside a string opened on an earlier line -> its delimiter.
+    string_lines: dict[int, str]
     #: Source text of every ``import``/``from`` statement, in order, outside strings.
     import_statements: list[str]
 
     def open_string(self, line: int) -> str | None:
         """The delimiter of a string still open where ``line`` begins, if any."""
-        if not self.strings:
-            return None
-        offset = self.line_starts[line]
-        index = bisect_left(self.strings, (offset,)) - 1
-        if index < 0:
-            return None
-        start, end, delimiter = self.strings[index]
-        return delimiter if start < offset < end else None
+        return self.string_lines.get(line)
 
     def tokens(self, line: int) -> list[Token]:
         """The tokens of one physical line (empty when out of range)."""
@@ -106,13 +101,15 @@ def scan(source: str) -> Document:
     text = _normalise_newlines(source)
     lines = text.split("\n")
     line_starts = [0, *accumulate(len(line) + 1 for line in lines[:-1])]
-    strings: list[tuple[int, int, str]] = []
+    string_lines: dict[int, str] = {}
     for match in _SKIPPED.finditer(text):
         body = match.group()
         if "\n" in body and body[0] != "#":
             delimiter = body[:3] if body.startswith(('"""', "'''")) else body[0]
-            strings.append((match.start(), match.end(), delimiter))
-    document = Document(lines, line_starts, strings, [])
+            first = bisect_right(line_starts, match.start())
+            last = bisect_left(line_starts, match.end())
+            string_lines.update(dict.fromkeys(range(first, last), delimiter))
+    document = Document(text, lines, line_starts, string_lines, [])
     statement_end = 0
     for match in _STATEMENT.finditer("\n" + text):
         start = match.start()  # in ``text``: just after the separator

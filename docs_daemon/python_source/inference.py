@@ -9,7 +9,9 @@ so the cost stays small however long the file is.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docs_daemon.python_source.document import Document
 from docs_daemon.python_source.expressions import Inferred, expression_type, resolve
@@ -17,10 +19,19 @@ from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.lexer import lex_line
 
 #: How far above the cursor assignments are looked for.
-WINDOW_LINES = 400
+WINDOW_LINES = 200
 
 _HEADER = re.compile(r"(?:async\s+)?(?P<kind>def|class)\b")
 _HEADER_STARTS = ("def", "class", "async")
+
+
+@lru_cache(maxsize=256)
+def _binding(name: str) -> re.Pattern[str]:
+    """Finds lines that may give ``name`` a type: assignments and annotated parameters."""
+    escaped = re.escape(name)
+    return re.compile(
+        rf"^[ \t]*{escaped}[ \t]*(?::[^=\n]*)?=(?!=)|[(,][ \t]*\**{escaped}[ \t]*:", re.MULTILINE
+    )
 
 
 @dataclass(slots=True)
@@ -37,8 +48,16 @@ def local_type(document: Document, line: int, name: str, imports: Imports) -> In
         rf"{re.escape(name)}\s*(?::\s*(?P<annotation>[^=]+?))?\s*=(?!=)\s*(?P<value>.*)"
     )
     parameter = re.compile(rf"[(,]\s*\**{re.escape(name)}\s*:\s*(?P<annotation>[\w.]+)")
+    first = max(0, line - WINDOW_LINES)
+    starts = document.line_starts
+    binding_lines = {
+        bisect_right(starts, match.start()) - 1
+        for match in _binding(name).finditer(document.text, starts[first], starts[line])
+    }
+    if not binding_lines:
+        return None  # the common case: nothing above binds the name, so skip the scope walk
     scopes = [_Scope(-1, is_class=False)]
-    for number in range(max(0, line - WINDOW_LINES), line + 1):
+    for number in range(first, line + 1):
         text = document.lines[number]
         stripped = text.lstrip()
         if not stripped or stripped.startswith("#") or document.open_string(number) is not None:
@@ -49,7 +68,7 @@ def local_type(document: Document, line: int, name: str, imports: Imports) -> In
         if number == line:
             break
         header = _HEADER.match(stripped) if stripped.startswith(_HEADER_STARTS) else None
-        if name not in stripped:
+        if number not in binding_lines:
             if header is not None:
                 scopes.append(_Scope(indent, is_class=header.group("kind") == "class"))
             continue
