@@ -1,0 +1,119 @@
+"""The builder's pure parts: name words, parents, priorities, docstrings, fragments, names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from docs_daemon.builder.archive import safe_member_name
+from docs_daemon.builder.docstrings import docstring_to_markdown, first_paragraph
+from docs_daemon.builder.errors import BuildError
+from docs_daemon.builder.inventory import parent_of
+from docs_daemon.builder.markdown import html_to_markdown, prepare_page
+from docs_daemon.builder.records import DocEntry
+from docs_daemon.builder.writer import entry_priority, qualname_words
+from docs_daemon.schema import Kind
+
+
+@pytest.mark.parametrize(
+    ("qualname", "words"),
+    [
+        (
+            "collections.OrderedDict.move_to_end",
+            "collections OrderedDict Ordered Dict move to end",
+        ),
+        ("json.JSONDecodeError", "json JSONDecodeError JSON Decode Error"),
+        ("http.server.HTTPServer", "http server HTTPServer HTTP Server"),
+        ("logging.getLogger", "logging getLogger get Logger"),
+        ("__import__", "import"),
+        ("async for", "async for"),
+        ("os.path", "os path"),
+    ],
+)
+def test_qualname_words(qualname: str, words: str) -> None:
+    assert qualname_words(qualname) == words
+
+
+def test_parent_is_the_longest_documented_prefix() -> None:
+    known = {"xml", "xml.etree.ElementTree", "xml.etree.ElementTree.Element"}
+    assert parent_of("xml.etree.ElementTree.Element.find", known) == "xml.etree.ElementTree.Element"
+    assert parent_of("xml.etree.ElementTree", known) == "xml"
+    assert parent_of("pkg.mod.func", known) == "pkg.mod"  # nothing documented: plain prefix
+    assert parent_of("len", known) is None
+
+
+def _entry(qualname: str, kind: Kind, priority: int = 0) -> DocEntry:
+    name = qualname.rpartition(".")[2]
+    return DocEntry(qualname, name, kind, None, "", "", "", "", priority)
+
+
+def test_priority_order() -> None:
+    def rank(qualname: str, kind: Kind, sphinx: int = 0) -> int:
+        return entry_priority(_entry(qualname, kind, sphinx))
+
+    assert rank("json.dumps", Kind.FUNCTION) > rank("json.JSONEncoder.encode", Kind.METHOD)
+    assert rank("sys.exit", Kind.FUNCTION) > rank("sys._getframe", Kind.FUNCTION)
+    assert rank("object.__init__", Kind.METHOD) > rank("object._private", Kind.METHOD)
+    assert rank("with", Kind.KEYWORD) > rank("json", Kind.MODULE) > rank("json.x", Kind.DATA)
+    assert (
+        rank("a.b", Kind.FUNCTION, 1)
+        > rank("a.b", Kind.FUNCTION, 0)
+        > rank("a.b", Kind.FUNCTION, -2)
+    )
+
+
+def test_docstring_fences_examples_and_literal_blocks() -> None:
+    doc = (
+        "Add numbers, see :func:`operator.add`.\n\n"
+        "Usage::\n\n    total = add(1, 2)\n\n"
+        ">>> add(1, 2)\n3\n\nMore prose."
+    )
+    markdown = docstring_to_markdown(doc)
+    assert markdown == (
+        "Add numbers, see `operator.add`.\n\n"
+        "Usage:\n\n```text\ntotal = add(1, 2)\n```\n\n"
+        "```pycon\n>>> add(1, 2)\n3\n```\n\nMore prose."
+    )
+    assert first_paragraph(markdown) == "Add numbers, see `operator.add`."
+    assert first_paragraph("```pycon\n>>> x\n\n1\n```\n\nThen text.") == "Then text."
+
+
+def test_fragment_conversion() -> None:
+    page = LexborHTMLParser(
+        '<div id="x"><p>See <a class="reference internal" href="other.html#thing" title="t">'
+        '<code>thing</code></a>.<a class="headerlink" href="#x">\u00b6</a></p>'
+        '<div class="admonition warning"><p class="admonition-title">Warning</p>'
+        "<p>Careful.</p></div>"
+        '<div class="highlight-python3 notranslate"><div class="highlight"><pre>'
+        "<span>&gt;&gt;&gt; </span>1 + 1\n2</pre></div></div>"
+        '<div class="highlight-python3 notranslate"><div class="highlight"><pre>x = 1</pre></div></div>'
+        '<div class="versionchanged"><p><span class="versionmodified changed">'
+        "Changed in version 3.2: </span>Faster.</p></div></div>"
+    )
+    prepare_page(page, "https://docs.example/lib/page.html")
+    node = page.css_first("#x")
+    assert node is not None
+    assert html_to_markdown(node.html or "") == (
+        "See [`thing`](https://docs.example/lib/other.html#thing).\n\n"
+        "> **Warning:** Careful.\n\n"
+        "```pycon\n>>> 1 + 1\n2\n```\n\n"
+        "```python\nx = 1\n```\n\n"
+        "*Changed in version 3.2:* Faster."
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["../x.html", "/etc/passwd", "a/../../b", "C:/x", "a\\..\\b", "nul\x00.html"]
+)
+def test_unsafe_member_names(name: str) -> None:
+    with pytest.raises(BuildError):
+        safe_member_name(Path("a.zip"), name)
+
+
+def test_safe_member_names() -> None:
+    assert safe_member_name(Path("a.zip"), "./docs/index.html") == "docs/index.html"
+    assert safe_member_name(Path("a.zip"), "python-3.11-docs-html/objects.inv") == (
+        "python-3.11-docs-html/objects.inv"
+    )
