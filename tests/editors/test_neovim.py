@@ -147,31 +147,31 @@ def assert_passed(
             report += f"--- {log.relative_to(work_dir)} (tail) ---\n{tail}\n"
     assert result.returncode == 0, report
     assert "0 failure(s)" in result.stderr, report
-    assert "ok    hover over json.dumps answers" in result.stderr, report
+    assert re.search(r"^ok {4}", result.stderr, re.MULTILINE), report
+
+
+FINDERS = {"0.7": system_neovim, "0.11+": current_neovim}
 
 
 @pytest.mark.usefixtures("bundled_db")
-def test_setup_on_oldest_neovim(tmp_path: Path) -> None:
-    """require("docs_daemon").setup() on Neovim 0.7: vim.lsp.start_client + buf_attach_client."""
-    neovim = system_neovim()
-    result = run_lua_test(neovim, "test_setup.lua", tmp_path)
-    assert_passed(neovim, "test_setup.lua", result, tmp_path)
-
-
-@pytest.mark.usefixtures("bundled_db")
-def test_setup_on_current_neovim(tmp_path: Path) -> None:
-    """require("docs_daemon").setup() on Neovim 0.11+, which hands over to vim.lsp.config/enable."""
-    neovim = current_neovim()
-    result = run_lua_test(neovim, "test_setup.lua", tmp_path)
-    assert_passed(neovim, "test_setup.lua", result, tmp_path)
-
-
-@pytest.mark.usefixtures("bundled_db")
-def test_builtin_enable_on_current_neovim(tmp_path: Path) -> None:
-    """Only vim.lsp.config/vim.lsp.enable with the plugin's lsp/docs_daemon.lua, no setup()."""
-    neovim = current_neovim()
-    result = run_lua_test(neovim, "test_enable.lua", tmp_path)
-    assert_passed(neovim, "test_enable.lua", result, tmp_path)
+@pytest.mark.parametrize(
+    ("neovim_version", "script"),
+    [
+        # require("docs_daemon").setup(): vim.lsp.start_client + buf_attach_client on 0.7 ...
+        pytest.param("0.7", "test_setup.lua", id="0.7-setup"),
+        # ... and a hand-over to vim.lsp.config/enable on 0.11+.
+        pytest.param("0.11+", "test_setup.lua", id="0.11-setup"),
+        # Only the built-in vim.lsp.config/enable with the plugin's lsp/docs_daemon.lua.
+        pytest.param("0.11+", "test_enable.lua", id="0.11-enable"),
+        # A server command that is not installed: a clear message and a failing health check.
+        pytest.param("0.7", "test_missing_server.lua", id="0.7-missing-server"),
+        pytest.param("0.11+", "test_missing_server.lua", id="0.11-missing-server"),
+    ],
+)
+def test_plugin_in_real_neovim(neovim_version: str, script: str, tmp_path: Path) -> None:
+    neovim = FINDERS[neovim_version]()
+    result = run_lua_test(neovim, script, tmp_path)
+    assert_passed(neovim, script, result, tmp_path)
 
 
 def test_lua_defaults_are_accepted_by_the_server(tmp_path: Path) -> None:

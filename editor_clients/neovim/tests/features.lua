@@ -69,6 +69,11 @@ function F.wait_ready(bufnr)
     return type(status) == "table" and status.state ~= "loading"
   end, 200)
   H.check(ready and status.state == "ready", "docsDaemon/status reaches ready", status)
+  local notified = vim.wait(10000, function()
+    local last = require("docs_daemon").status(client.id)
+    return last ~= nil and last.state == "ready"
+  end, 50)
+  H.check(notified, "the plugin heard the docsDaemon/status notification", require("docs_daemon").status(client.id))
   return client
 end
 

@@ -121,6 +121,31 @@ local function client_config(config, bufnr)
   return client
 end
 
+local told_missing = false
+
+--- Whether the server command can start; says once, with the fix, when it cannot (Neovim 0.11
+--- would otherwise skip it silently, and 0.7 only says that spawning failed).
+---@param cmd any
+---@return boolean
+local function command_available(cmd)
+  if type(cmd) ~= "table" or type(cmd[1]) ~= "string" or vim.fn.executable(cmd[1]) == 1 then
+    return true
+  end
+  if not told_missing then
+    told_missing = true
+    vim.notify(
+      string.format(
+        "docs-daemon: the server command `%s` is not executable. Install it with "
+          .. "`pip install docs-daemon`, or set cmd to a Python that has it: "
+          .. '{ "python3", "-m", "docs_daemon", "serve" }. See :checkhealth docs_daemon',
+        cmd[1]
+      ),
+      vim.log.levels.ERROR
+    )
+  end
+  return false
+end
+
 ---@type table<string, integer> client id per root directory (Neovim 0.7, which has no vim.lsp.start)
 local clients_by_root = {}
 
@@ -128,7 +153,7 @@ local clients_by_root = {}
 ---@param config table
 ---@param bufnr integer
 local function attach(config, bufnr)
-  if vim.bo[bufnr].buftype ~= "" then
+  if vim.bo[bufnr].buftype ~= "" or not command_available(config.cmd) then
     return
   end
   local client = client_config(config, bufnr)
@@ -208,6 +233,7 @@ function M.setup(opts)
   M.create_commands()
 
   if compat.start_api() == "vim.lsp.enable" then
+    command_available(config.cmd)
     vim.lsp.config(M.name, config)
     vim.lsp.enable(M.name)
     return
