@@ -345,7 +345,7 @@ async function checkSearch(page) {
     const rows = page.locator(".quick-input-widget .monaco-list-row").filter({ visible: true });
     await until("json.dumps among several search results", 20_000, async () =>
         (await rows.count()) > 1 && (await rows.allInnerTexts()).some((text) => text.startsWith("json.dumps")));
-    const listed = (await rows.allInnerTexts()).map((text) => text.split("\n")[0].trim());
+    const listed = await rows.locator(".label-name").allInnerTexts();
     await shot(page, "05-search-quickpick");
     await rows.filter({ hasText: /^json\.dumps/ }).first().click();
     const tab = await until("a Markdown preview tab", 20_000, async () => {
@@ -354,6 +354,73 @@ async function checkSearch(page) {
     });
     const body = await until(`the preview showing "${HOVER_TEXT}"`, 20_000, () => frameText(page, HOVER_TEXT));
     return `typing "dumps" listed ${listed.slice(0, 4).join(", ")}...; picking json.dumps opened tab "${tab.trim()}" whose page says "${body.split("\n").find((l) => l.includes(HOVER_TEXT)).trim().slice(0, 80)}"`;
+}
+
+async function checkOpenInBrowser(page) {
+    await page.keyboard.press("Escape");
+    await page.locator(".tabs-container .tab").filter({ hasText: "example.py" }).click();
+    const at = await until("json.dumps in the editor", 10_000, () => wordPosition(page, "json.dumps", "dumps"));
+    await page.mouse.click(at.x, at.y);
+    await runCommand(page, "Docs Daemon: Open in Browser");
+    // VS Code asks before it opens an external site, naming the URL; the test reads it there
+    // and cancels (the machine may be offline).
+    const dialog = page.locator(".monaco-dialog-box").filter({ visible: true });
+    const text = await until("VS Code asking to open the online docs", 20_000, async () =>
+        (await dialog.count()) > 0 && (await dialog.innerText()));
+    const url = text.match(/https:\/\/\S+/)?.[0];
+    if (!url?.startsWith("https://docs.python.org/3.11/library/json.html#json.dumps")) {
+        throw new Error(`the dialog names ${url ?? "no URL"}, not the json.dumps entry: ${text}`);
+    }
+    await shot(page, "06-open-in-browser-dialog");
+    await dialog.locator(".monaco-button").filter({ hasText: /^Cancel$/ }).click();
+    return `VS Code asks to open ${url}`;
+}
+
+/** How many times the extension has started a server, from its output channel's log file. */
+function serverStarts(userData) {
+    const logs = fs.readdirSync(path.join(userData, "logs"), { recursive: true })
+        .filter((file) => file.endsWith("Docs Daemon.log"))
+        .map((file) => fs.readFileSync(path.join(userData, "logs", file), "utf8"));
+    return logs.join("\n").split("\n").filter((line) => /\] starting /.test(line)).length;
+}
+
+async function checkSettingsChange(page, dirs, command) {
+    // A server option reaches the running server (didChangeConfiguration), without a restart.
+    const startsBefore = serverStarts(dirs.userData);
+    writeJson(path.join(dirs.workspace, ".vscode", "settings.json"), {
+        "docsDaemon.server.command": command,
+        "docsDaemon.maxResults": 3,
+    });
+    const rows = ".editor-widget.suggest-widget .monaco-list-row";
+    const last = await wordPosition(page, "os.path.join", "join");
+    const counts = await until("at most 3 completion items", 20_000, async () => {
+        await page.keyboard.press("Escape");
+        await page.mouse.click(last.x, last.y);
+        await page.keyboard.press("End");
+        await page.keyboard.press("Enter");
+        await page.keyboard.type("os.path.");
+        const labels = await until("the suggest widget", 5_000, async () => {
+            const text = await visibleText(page, `${rows} .label-name`);
+            if (!text) {
+                await page.keyboard.press("Control+Space");
+            }
+            return text;
+        }, 1000).catch(() => "");
+        const count = labels ? labels.split("\n").length : 0;
+        await page.keyboard.press("Escape");
+        if (count > 0 && count <= 3) {
+            await page.keyboard.press("Control+Space");
+            await until("the suggest widget again", 5_000, () => visibleText(page, rows));
+            return `${count} (${labels.replace(/\n/g, ", ")})`;
+        }
+        await page.keyboard.press("Control+Z");
+        return false;
+    }, 500);
+    const starts = serverStarts(dirs.userData);
+    if (startsBefore < 1 || starts !== startsBefore) {
+        throw new Error(`the server was started ${starts - startsBefore} more times for a setting it can apply live`);
+    }
+    return `with docsDaemon.maxResults = 3 completion after "os.path." lists ${counts}; server still the first one (${starts} start logged)`;
 }
 
 async function checkMissingServer(page, workspace) {
@@ -370,7 +437,8 @@ async function checkMissingServer(page, workspace) {
     }
     const status = await until("the status bar saying the server is not running", 10_000, async () =>
         (await visibleText(page, ".statusbar-item")).split("\n").find((item) => item.includes("Docs: not running")));
-    return `notification: "${toast.split("\n")[0].trim().slice(0, 120)}..." with an Open Settings button; status bar: "${status.trim()}"`;
+    const said = toast.split("\n").find((line) => line.includes(MISSING_PROGRAM)).trim();
+    return `notification: "${said.slice(0, 110)}..." with an Open Settings button; status bar: "${status.trim()}"`;
 }
 
 async function main() {
@@ -408,7 +476,9 @@ async function main() {
         await check(page, "03-completion", "completion after os.path. lists join with its documentation", () => checkCompletion(page));
         await check(page, "04-workspace-symbol", "workspace symbol #dumps lists json.dumps", () => checkWorkspaceSymbol(page));
         await check(page, "05-search-page", "Search Documentation opens the entry's page as Markdown", () => checkSearch(page));
-        await check(page, "06-missing-server", "a missing server shows an error notification with a fix", () => checkMissingServer(page, dirs.workspace));
+        await check(page, "06-open-in-browser", "Open in Browser opens the entry's online docs", () => checkOpenInBrowser(page));
+        await check(page, "07-settings-change", "a changed setting reaches the running server", () => checkSettingsChange(page, dirs, command));
+        await check(page, "08-missing-server", "a missing server shows an error notification with a fix", () => checkMissingServer(page, dirs.workspace));
     } finally {
         await browser?.close().catch(() => undefined);
         stopProcessGroup(codeServer);
