@@ -4,40 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docs_daemon.python_source.continuation import (
+    CONTINUATION_LINES,
+    code_tokens,
+    starts_statement,
+    with_continuation,
+)
 from docs_daemon.python_source.document import Document, scan
 from docs_daemon.python_source.expressions import is_name, resolve
 from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.inference import local_type
 from docs_daemon.python_source.lexer import CLOSERS, OPENERS, Token, in_string_or_comment
-from docs_daemon.python_source.target import with_continuation
 
-#: How many lines above the cursor the opening parenthesis is looked for.
-CALL_LINES = 30
-
-#: A line starting with one of these cannot be inside brackets: the scan stops there.
-_STATEMENT_KEYWORDS = frozenset(
-    {
-        "def",
-        "class",
-        "return",
-        "import",
-        "from",
-        "pass",
-        "break",
-        "continue",
-        "raise",
-        "global",
-        "nonlocal",
-        "del",
-        "assert",
-        "with",
-        "while",
-        "try",
-        "except",
-        "finally",
-        "elif",
-    }
-)
 #: Keywords that open a definition: their parentheses are parameter lists, not calls.
 _DEFINITIONS = frozenset({"def", "class"})
 
@@ -102,25 +80,14 @@ def call_context(
                 if argument_start is None:
                     argument_start = position + 1
             position -= 1
-        if first_line == 0 or line - first_line >= CALL_LINES or _starts_statement(tokens):
+        if first_line == 0 or line - first_line >= CONTINUATION_LINES or starts_statement(tokens):
             return None
         first_line -= 1
-        earlier = _code_tokens(document, first_line)
+        earlier = code_tokens(document, first_line)
         tokens = earlier + tokens
         position = len(earlier) - 1
         if argument_start is not None:
             argument_start += len(earlier)
-
-
-def _code_tokens(document: Document, line: int) -> list[Token]:
-    tokens = [token for token in document.tokens(line) if token.kind != "comment"]
-    if tokens and tokens[-1].kind == "other" and tokens[-1].text == "\\":
-        tokens.pop()
-    return tokens
-
-
-def _starts_statement(tokens: list[Token]) -> bool:
-    return bool(tokens) and tokens[0].kind == "name" and tokens[0].text in _STATEMENT_KEYWORDS
 
 
 def _is_callee(tokens: list[Token], index: int) -> bool:

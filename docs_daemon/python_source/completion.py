@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from docs_daemon.python_source.continuation import import_statement_tokens, with_continuation
 from docs_daemon.python_source.document import Document, scan
 from docs_daemon.python_source.expressions import HARD_KEYWORDS, SELF_NAMES, is_name, resolve
 from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.inference import local_type
 from docs_daemon.python_source.lexer import Token, in_string_or_comment
-from docs_daemon.python_source.target import with_continuation
 
 _NO_IMPORTS = Imports()
 
@@ -59,8 +59,12 @@ def completion_context(
             if inside.kind != "name":
                 return None
             prefix, start = inside.text[: column - inside.start], inside.start
-    found = _import_context(before, prefix)
-    if found is not None:
+    statement = import_statement_tokens(document, line)
+    if statement is not None:
+        earlier = [token for token in statement if token.line < line]
+        found = _import_context(earlier + before, prefix)
+        if found is None:
+            return None
         kind, parent = found
         return CompletionContext(kind, parent, prefix, line, start, column)
     if not before or not before[-1].is_op("."):

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docs_daemon.python_source.continuation import import_statement_tokens, with_continuation
 from docs_daemon.python_source.document import Document, scan
 from docs_daemon.python_source.expressions import LocalTypes, Resolution, dotted_names, resolve
 from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.inference import local_type
 from docs_daemon.python_source.keywords import keyword_candidates
 from docs_daemon.python_source.lexer import Token
-
-#: How many lines up a chain continued from earlier lines is followed (``(a\n .b)``).
-CONTINUATION_LINES = 20
 
 _NO_IMPORTS = Imports()
 
@@ -52,8 +50,10 @@ def target_at(source: str, line: int, column: int, imports: Imports | None = Non
     keywords = keyword_candidates(tokens, index, document)
     if keywords is not None:
         return Target(keywords, None, True, line, token.start, token.end)
-    if _import_statement(tokens) is not None:
-        return _import_target(tokens, index)
+    statement = import_statement_tokens(document, line)
+    if statement is not None:
+        code_on_line = sum(1 for token in tokens if token.kind != "comment")
+        return _import_target(statement, len(statement) - code_on_line + index)
     tokens, index = with_continuation(document, tokens, index)
     resolution = resolve(
         tokens, index, imports or _NO_IMPORTS, _local_types(document, line, imports)
@@ -71,30 +71,6 @@ def token_at(tokens: list[Token], column: int) -> int | None:
                 return index
             if token.end > column:
                 return None  # inside a string, comment, number or operator
-    return None
-
-
-def with_continuation(
-    document: Document, tokens: list[Token], index: int
-) -> tuple[list[Token], int]:
-    """Prepend earlier lines while the chain at ``tokens[index]`` continues from them."""
-    first_line = tokens[0].line if tokens else 0
-    for _ in range(CONTINUATION_LINES):
-        if not (tokens and tokens[0].is_op(".")) or first_line == 0:
-            break
-        first_line -= 1
-        earlier = [token for token in document.tokens(first_line) if token.kind != "comment"]
-        if earlier and earlier[-1].kind == "other" and earlier[-1].text == "\\":
-            earlier.pop()
-        tokens = earlier + tokens
-        index += len(earlier)
-    return tokens, index
-
-
-def _import_statement(tokens: list[Token]) -> int | None:
-    """Index of the ``import``/``from`` keyword when the line is an import statement."""
-    if tokens and tokens[0].kind == "name" and tokens[0].text in ("import", "from"):
-        return 0
     return None
 
 

@@ -242,6 +242,29 @@ def test_names_in_import_statements_are_modules_and_their_members(
     assert found.candidates == candidates
 
 
+MULTILINE_IMPORT = (
+    "from os.path import (\n    join,\n    exists as ex,\n    spl\n)\nimport os, \\\n    json\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "candidates"),
+    [(1, "join", ("os.path.join",)), (2, "ex", ("os.path.exists",)), (6, "json", ("json",))],
+)
+def test_import_statements_over_several_lines(
+    line: int, name: str, candidates: tuple[str, ...]
+) -> None:
+    column = MULTILINE_IMPORT.split("\n")[line].index(name) + 1
+    found = target_at(MULTILINE_IMPORT, line, column)
+    assert found is not None
+    assert found.candidates == candidates
+
+
+def test_completion_inside_a_parenthesised_import_list() -> None:
+    found = completion_context(MULTILINE_IMPORT, 3, 7)
+    assert found == CompletionContext("import_member", "os.path", "spl", 3, 4, 7)
+
+
 def test_relative_imports_name_nothing_documented() -> None:
     assert target("from . import sib‸ling", with_imports=False) is None
 
