@@ -53,7 +53,9 @@ function F.wait_ready(bufnr)
   local function initialized()
     client = compat.clients("docs_daemon", bufnr)[1]
     seen = seen or client
-    return client ~= nil and client.server_capabilities ~= nil and next(client.server_capabilities) ~= nil
+    return client ~= nil
+      and client.server_capabilities ~= nil
+      and next(client.server_capabilities) ~= nil
   end
   -- Stop waiting early when the client came and went: the server exited.
   vim.wait(STARTUP_MS, function()
@@ -73,7 +75,11 @@ function F.wait_ready(bufnr)
     local last = require("docs_daemon").status(client.id)
     return last ~= nil and last.state == "ready"
   end, 50)
-  H.check(notified, "the plugin heard the docsDaemon/status notification", require("docs_daemon").status(client.id))
+  H.check(
+    notified,
+    "the plugin heard the docsDaemon/status notification",
+    require("docs_daemon").status(client.id)
+  )
   return client
 end
 
@@ -100,7 +106,11 @@ function F.hover(bufnr)
     return
   end
   local text = hover_text(result.contents)
-  H.check(text:find("Serialize", 1, true) ~= nil, "the hover has the official text (Serialize ...)", text)
+  H.check(
+    text:find("Serialize", 1, true) ~= nil,
+    "the hover has the official text (Serialize ...)",
+    text
+  )
   H.check(
     text:find("docs.python.org/3.11/library/json.html", 1, true) ~= nil,
     "the hover links the official page",
@@ -146,7 +156,9 @@ end
 ---@param bufnr integer
 function F.workspace_symbol(bufnr)
   local result, err = request(bufnr, "workspace/symbol", { query = "dumps" })
-  if not H.check(type(result) == "table" and #result > 0, "workspace/symbol dumps answers", err) then
+  if
+    not H.check(type(result) == "table" and #result > 0, "workspace/symbol dumps answers", err)
+  then
     return
   end
   local found
@@ -193,7 +205,11 @@ function F.docs_search()
   local name = vim.api.nvim_buf_get_name(0)
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
   H.check(name:sub(-3) == ".md", "the split shows a Markdown page", name)
-  H.check(text:find("Serialize", 1, true) ~= nil, "the page holds json.dumps' docs", text:sub(1, 500))
+  H.check(
+    text:find("Serialize", 1, true) ~= nil,
+    "the page holds json.dumps' docs",
+    text:sub(1, 500)
+  )
   vim.cmd("close")
 end
 
@@ -209,7 +225,8 @@ function F.open_in_browser(bufnr)
       wait = function()
         return { code = 0, stdout = "", stderr = "" }
       end,
-    }, nil
+    },
+      nil
   end
   vim.api.nvim_set_current_buf(bufnr)
   vim.api.nvim_win_set_cursor(0, { DUMPS.line + 1, DUMPS.character })
@@ -219,7 +236,8 @@ function F.open_in_browser(bufnr)
   end, 50)
   vim.ui.open = original_open
   H.check(
-    type(opened_url) == "string" and opened_url:find("^https://docs%.python%.org/") ~= nil
+    type(opened_url) == "string"
+      and opened_url:find("^https://docs%.python%.org/") ~= nil
       and opened_url:find("#json%.dumps$") ~= nil,
     ":DocsOpenBrowser opens json.dumps' page on docs.python.org",
     opened_url

@@ -1,4 +1,5 @@
---- The few places where Neovim 0.7 … 0.11+ differ, so the rest of the plugin reads the same everywhere.
+--- The few places where Neovim 0.7 … 0.11+ differ, so the rest of the plugin reads the same
+--- everywhere.
 local M = {}
 
 --- Whether the running Neovim is at least `version` ("0.10", "0.11").
@@ -104,7 +105,10 @@ function M.open_external(url)
   if vim.ui.open ~= nil then
     local job, err = vim.ui.open(url)
     if job == nil and err ~= nil then
-      vim.notify("docs-daemon: could not open " .. url .. ": " .. tostring(err), vim.log.levels.WARN)
+      vim.notify(
+        "docs-daemon: could not open " .. url .. ": " .. tostring(err),
+        vim.log.levels.WARN
+      )
       return false
     end
     return true
@@ -145,7 +149,13 @@ end
 function M.health()
   local health = vim.health
   if health ~= nil and health.start ~= nil then
-    return { start = health.start, ok = health.ok, info = health.info, warn = health.warn, error = health.error }
+    return {
+      start = health.start,
+      ok = health.ok,
+      info = health.info,
+      warn = health.warn,
+      error = health.error,
+    }
   end
   if health == nil or health.report_start == nil then
     health = require("health")

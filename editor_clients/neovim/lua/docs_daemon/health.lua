@@ -6,7 +6,7 @@ local M = {}
 
 --- The `docs-daemon info` command matching a serve command: the same program and database
 --- options, so it loads what the language server would load.
----@param cmd string[] e.g. { "docs-daemon", "serve" } or { "python3", "-m", "docs_daemon", "serve", ... }
+---@param cmd string[] e.g. { "docs-daemon", "serve" }, { "python3", "-m", "docs_daemon", "serve" }
 ---@param init_options table|nil
 ---@return string[]|nil nil when `cmd` has no `serve` to replace (a custom wrapper)
 function M.info_command(cmd, init_options)
@@ -88,15 +88,23 @@ local function check_running(report)
   end
   for _, client in ipairs(clients) do
     -- `{}`, not nil: a request without params is rejected by some JSON-RPC stacks.
-    local ok, status, err = pcall(compat.request_sync, client, "docsDaemon/status", vim.empty_dict(), 3000)
+    local ok, status, err =
+      pcall(compat.request_sync, client, "docsDaemon/status", vim.empty_dict(), 3000)
     if not ok then
-      report.warn(string.format("client %d: docsDaemon/status raised %s", client.id, tostring(status)))
+      report.warn(
+        string.format("client %d: docsDaemon/status raised %s", client.id, tostring(status))
+      )
     elseif type(status) ~= "table" then
-      report.warn(string.format("client %d did not answer docsDaemon/status: %s", client.id, vim.inspect(err)))
+      report.warn(
+        string.format("client %d did not answer docsDaemon/status: %s", client.id, vim.inspect(err))
+      )
     elseif status.state == "ready" then
       local docsets = {}
       for _, docset in ipairs(status.docsets or {}) do
-        table.insert(docsets, string.format("%s %s (%s entries)", docset.name, docset.version, docset.entryCount))
+        table.insert(
+          docsets,
+          string.format("%s %s (%s entries)", docset.name, docset.version, docset.entryCount)
+        )
       end
       report.ok(string.format("client %d is ready: %s", client.id, table.concat(docsets, ", ")))
     elseif status.state == "failed" then
@@ -111,13 +119,15 @@ function M.check()
   local report = compat.health()
   report.start("docs-daemon")
   local version = vim.version()
-  report.info(string.format(
-    "Neovim %d.%d.%d; the client is started with %s",
-    version.major,
-    version.minor,
-    version.patch,
-    compat.start_api()
-  ))
+  report.info(
+    string.format(
+      "Neovim %d.%d.%d; the client is started with %s",
+      version.major,
+      version.minor,
+      version.patch,
+      compat.start_api()
+    )
+  )
   local ok, config = pcall(require("docs_daemon").config)
   if not ok then
     report.error(tostring(config))

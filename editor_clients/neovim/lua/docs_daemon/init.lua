@@ -43,7 +43,9 @@ local statuses = {}
 function M.defaults()
   local file = vim.api.nvim_get_runtime_file("lsp/docs_daemon.lua", false)[1]
   if file == nil then
-    error("docs_daemon: lsp/docs_daemon.lua is not on 'runtimepath'; add the plugin directory to it")
+    error(
+      "docs_daemon: lsp/docs_daemon.lua is not on 'runtimepath'; add the plugin directory to it"
+    )
   end
   return dofile(file)
 end
@@ -53,7 +55,9 @@ end
 local function validate(opts)
   for key, expected in pairs(OPTION_TYPES) do
     if opts[key] ~= nil and type(opts[key]) ~= expected then
-      error(string.format("docs_daemon.setup: %s must be a %s, got %s", key, expected, type(opts[key])))
+      error(
+        string.format("docs_daemon.setup: %s must be a %s, got %s", key, expected, type(opts[key]))
+      )
     end
   end
   for key, value in pairs(opts.init_options or {}) do
@@ -112,7 +116,8 @@ local function client_config(config, bufnr)
   client.filetypes = nil
   if not compat.has("0.10") then
     -- Older Neovim neither handles nor advertises window/showDocument; :DocsOpenBrowser needs it.
-    client.handlers = compat.merge({ ["window/showDocument"] = compat.show_document }, client.handlers)
+    client.handlers =
+      compat.merge({ ["window/showDocument"] = compat.show_document }, client.handlers)
     local capabilities = vim.lsp.protocol.make_client_capabilities()
     capabilities.window = capabilities.window or {}
     capabilities.window.showDocument = { support = true }
@@ -146,7 +151,7 @@ local function command_available(cmd)
   return false
 end
 
----@type table<string, integer> client id per root directory (Neovim 0.7, which has no vim.lsp.start)
+---@type table<string, integer> client id per root directory (0.7, which has no vim.lsp.start)
 local clients_by_root = {}
 
 --- Start (or reuse) the client for a buffer and attach it, on Neovim before 0.11.
@@ -248,7 +253,10 @@ function M.setup(opts)
     end,
   })
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
-    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(config.filetypes, vim.bo[bufnr].filetype) then
+    if
+      vim.api.nvim_buf_is_loaded(bufnr)
+      and vim.tbl_contains(config.filetypes, vim.bo[bufnr].filetype)
+    then
       attach(config, bufnr)
     end
   end

@@ -32,7 +32,11 @@ end
 ---@return string
 function M.format_symbol(symbol)
   local name = symbol.name
-  if symbol.containerName ~= nil and symbol.containerName ~= "" and symbol.containerName ~= vim.NIL then
+  if
+    symbol.containerName ~= nil
+    and symbol.containerName ~= ""
+    and symbol.containerName ~= vim.NIL
+  then
     name = symbol.containerName .. "." .. name
   end
   local kind = KIND_NAMES[symbol.kind]
@@ -78,7 +82,10 @@ function M.search(query)
   end
   compat.request(client, "workspace/symbol", { query = query }, function(err, result)
     if err ~= nil then
-      vim.notify("docs-daemon search failed: " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      vim.notify(
+        "docs-daemon search failed: " .. (err.message or vim.inspect(err)),
+        vim.log.levels.ERROR
+      )
       return
     end
     if result == nil or result == vim.NIL or #result == 0 then
