@@ -243,23 +243,13 @@ def _section_entry(target: Target, node: LexborNode) -> DocEntry:
     if section is None:
         return _entry(target, "", "", "")
     is_module = target.kind is Kind.MODULE
-    parts: list[str] = []
-    used = 0
-    started = start_after is None
-    for child in section.iter():
-        if not started:
-            started = child.mem_id == start_after
-            continue
-        tag = child.tag
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (tag == "span" and not node_text(child)):
-            continue
-        if is_module and (tag == "section" or (tag == "dl" and _is_object_list(child))):
-            break
-        html = child.html or ""
-        if parts and used + len(html) > SECTION_HTML_BUDGET:
-            break
-        parts.append(html)
-        used += len(html)
+    children = list(section.iter())
+    start = next((i + 1 for i, c in enumerate(children) if c.mem_id == start_after), 0)
+    parts = _section_parts(children[start:], stop_at_objects=is_module)
+    if not parts and start:
+        # A target just before an object ("pstats" marks the Stats class): the text that
+        # leads up to the target is the best introduction the page gives.
+        parts = _section_parts(children[: start - 1], stop_at_objects=is_module)
     fragment = "<div>" + "".join(parts) + "</div>"
     body = html_to_markdown(fragment)
     summary = _summary(LexborHTMLParser(fragment).body or section, body)
@@ -270,6 +260,26 @@ def _section_entry(target: Target, node: LexborNode) -> DocEntry:
         summary = title.partition(" — ")[2] or title
         body = body or summary
     return _entry(target, "", summary, body)
+
+
+def _section_parts(children: list[LexborNode], *, stop_at_objects: bool) -> list[str]:
+    """HTML of a section's blocks, headings skipped, bounded by :data:`SECTION_HTML_BUDGET`."""
+    parts: list[str] = []
+    used = 0
+    for child in children:
+        tag = child.tag
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "-text") or (
+            tag == "span" and not node_text(child)
+        ):
+            continue
+        if stop_at_objects and (tag == "section" or (tag == "dl" and _is_object_list(child))):
+            break
+        html = child.html or ""
+        if parts and used + len(html) > SECTION_HTML_BUDGET:
+            break
+        parts.append(html)
+        used += len(html)
+    return parts
 
 
 def _is_object_list(node: LexborNode) -> bool:
