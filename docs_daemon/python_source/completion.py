@@ -8,9 +8,10 @@ from typing import Literal
 from docs_daemon.python_source.continuation import import_statement_tokens, with_continuation
 from docs_daemon.python_source.document import Document, scan
 from docs_daemon.python_source.expressions import HARD_KEYWORDS, SELF_NAMES, is_name, resolve
+from docs_daemon.python_source.fstrings import field_tokens
 from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.inference import local_type
-from docs_daemon.python_source.lexer import Token, in_string_or_comment
+from docs_daemon.python_source.lexer import Token, in_string_or_comment, string_at
 
 _NO_IMPORTS = Imports()
 
@@ -43,8 +44,14 @@ def completion_context(
     if not 0 <= line < len(document.lines) or not 0 <= column <= len(document.lines[line]):
         return None
     tokens = document.tokens(line)
-    if in_string_or_comment(tokens, column):
-        return None
+    in_field = in_string_or_comment(tokens, column)
+    if in_field:
+        string = string_at(tokens, column)
+        if string is None:
+            return None
+        tokens = field_tokens(string)  # code inside an f-string's braces
+        if not any(token.start <= column <= token.end for token in tokens):
+            return None
     before = [token for token in tokens if token.end <= column and token.kind != "comment"]
     prefix = ""
     start = column
@@ -59,7 +66,7 @@ def completion_context(
             if inside.kind != "name":
                 return None
             prefix, start = inside.text[: column - inside.start], inside.start
-    statement = import_statement_tokens(document, line)
+    statement = None if in_field else import_statement_tokens(document, line)
     if statement is not None:
         earlier = [token for token in statement if token.line < line]
         found = _import_context(earlier + before, prefix)

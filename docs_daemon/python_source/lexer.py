@@ -97,16 +97,21 @@ def string_prefix(token: Token) -> str:
 
 def in_string_or_comment(tokens: list[Token], column: int) -> bool:
     """Whether ``column`` is inside a string or comment (an unclosed string runs to the end)."""
+    if any(token.kind == "comment" and token.start < column for token in tokens):
+        return True
+    return string_at(tokens, column) is not None
+
+
+def string_at(tokens: list[Token], column: int) -> Token | None:
+    """The string token ``column`` is inside, if any (an unclosed string runs to the end)."""
     for token in tokens:
-        if token.kind == "comment" and token.start < column:
-            return True
         if (
             token.kind == "string"
             and token.start < column
             and (column < token.end or not _is_closed(token))
         ):
-            return True
-    return False
+            return token
+    return None
 
 
 def _is_closed(token: Token) -> bool:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docs_daemon.python_source.calls import call_context
 from docs_daemon.python_source.continuation import import_statement_tokens, with_continuation
 from docs_daemon.python_source.document import Document, scan
 from docs_daemon.python_source.expressions import LocalTypes, Resolution, dotted_names, resolve
+from docs_daemon.python_source.fstrings import field_tokens
 from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.inference import local_type
 from docs_daemon.python_source.keywords import keyword_candidates
-from docs_daemon.python_source.lexer import Token
+from docs_daemon.python_source.lexer import Token, string_at
 
 _NO_IMPORTS = Imports()
 
@@ -44,17 +46,29 @@ def target_at(source: str, line: int, column: int, imports: Imports | None = Non
         return None
     tokens = document.tokens(line)
     index = token_at(tokens, column)
+    in_field = index is None
     if index is None:
-        return None
+        string = string_at(tokens, column)
+        if string is None:
+            return None
+        tokens = field_tokens(string)  # code inside an f-string's braces
+        index = token_at(tokens, column)
+        if index is None:
+            return None
     token = tokens[index]
     keywords = keyword_candidates(tokens, index, document)
     if keywords is not None:
         return Target(keywords, None, True, line, token.start, token.end)
-    statement = import_statement_tokens(document, line)
-    if statement is not None:
-        code_on_line = sum(1 for token in tokens if token.kind != "comment")
-        return _import_target(statement, len(statement) - code_on_line + index)
-    tokens, index = with_continuation(document, tokens, index)
+    if not in_field:
+        statement = import_statement_tokens(document, line)
+        if statement is not None:
+            code_on_line = sum(1 for token in tokens if token.kind != "comment")
+            return _import_target(statement, len(statement) - code_on_line + index)
+        if _is_keyword_argument(tokens, index):
+            call = call_context(source, line, token.start, imports)
+            if call is not None:
+                return Target(call.candidates, call.member, False, line, token.start, token.end)
+        tokens, index = with_continuation(document, tokens, index)
     resolution = resolve(
         tokens, index, imports or _NO_IMPORTS, _local_types(document, line, imports)
     )
@@ -72,6 +86,15 @@ def token_at(tokens: list[Token], column: int) -> int | None:
             if token.end > column:
                 return None  # inside a string, comment, number or operator
     return None
+
+
+def _is_keyword_argument(tokens: list[Token], index: int) -> bool:
+    """``indent`` in ``dumps(x, indent=2)``: documented by the function it is passed to."""
+    return (
+        0 < index < len(tokens) - 1
+        and tokens[index + 1].is_op("=")
+        and tokens[index - 1].is_op("(", ",")
+    )
 
 
 def _import_target(tokens: list[Token], index: int) -> Target | None:

@@ -99,6 +99,10 @@ NAME_CASES = [
     ("cls.fo‸o()", (), "foo", "cls.foo"),
     ("x.y().spl‸it()", (), "split", "x.y().split"),
     ("re.mat‸ch(p, s)", ("re.match",), "match", "re.match"),
+    ('f"{json.du‸mps(x)!r:>10}"', ("json.dumps",), None, "json.dumps"),
+    ("f'{a} and {np.ar‸ray(b)}'", ("numpy.array",), None, "np.array"),
+    ("json.dumps(x, ind‸ent=2)", ("json.dumps",), None, "indent"),
+    ("path.join(a, *pa‸rts)", ("parts",), None, "parts"),
 ]
 
 
@@ -209,6 +213,8 @@ def test_soft_keywords_outside_statement_position_are_names(code: str) -> None:
 
 NOTHING_CASES = [
     "x = 1‸23",
+    "x = f'{{json.du‸mps}}'",
+    "x = f'{a:>1‸0}'",
     "x = 'js‸on.dumps'",
     "x = 1  # js‸on.dumps",
     "x =  ‸ 1",
@@ -322,6 +328,8 @@ COMPLETION_CASES = [
         "from os.path import (join, ex‸",
         CompletionContext("import_member", "os.path", "ex", 0, 27, 29),
     ),
+    ("print(f'{os.path.‸", CompletionContext("member", "os.path", "", 0, 17, 17)),
+    ("print(f'{x!r} {np.ar‸}')", CompletionContext("member", "numpy", "ar", 0, 18, 20)),
 ]
 
 
