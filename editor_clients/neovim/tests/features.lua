@@ -174,6 +174,29 @@ function F.workspace_symbol(bufnr)
   H.check(vim.fn.filereadable(path) == 1, "json.dumps' location is a readable page", path)
 end
 
+--- require("docs_daemon").configure() reaches the running server: fewer symbols, then back.
+---@param bufnr integer
+function F.configure(bufnr)
+  local function symbol_count()
+    local result = request(bufnr, "workspace/symbol", { query = "dump" })
+    return type(result) == "table" and #result or -1
+  end
+  local before = symbol_count()
+  H.check(before > 3, "workspace/symbol dump finds more than 3 entries", before)
+  require("docs_daemon").configure({ maxResults = 3 })
+  local count
+  local limited = vim.wait(15000, function()
+    count = symbol_count()
+    return count >= 0 and count <= 3
+  end, 100)
+  H.check(limited, "configure({ maxResults = 3 }) limits workspace symbols to 3", count)
+  require("docs_daemon").configure({ maxResults = 50 })
+  local restored = vim.wait(15000, function()
+    return symbol_count() == before
+  end, 100)
+  H.check(restored, "configure({ maxResults = 50 }) restores them", symbol_count())
+end
+
 --- :DocsSearch dumps, choosing json.dumps in the picker as the user would.
 function F.docs_search()
   local offered
@@ -266,6 +289,7 @@ function F.run_all()
   F.hover(bufnr)
   F.completion(bufnr)
   F.workspace_symbol(bufnr)
+  F.configure(bufnr)
   F.docs_search()
   F.open_in_browser(bufnr)
   F.checkhealth()

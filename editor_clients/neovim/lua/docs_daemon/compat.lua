@@ -77,6 +77,17 @@ function M.request(client, method, params, handler, bufnr)
   return client.request(method, params, handler, bufnr)
 end
 
+--- Send a notification (`client:notify` on 0.11+, `client.notify` before).
+---@param client table
+---@param method string
+---@param params table|nil
+function M.notify(client, method, params)
+  if M.has("0.11") then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
 --- Send a request and wait for its answer: returns (result, error).
 ---@param client table
 ---@param method string

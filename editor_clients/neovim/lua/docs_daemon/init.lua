@@ -216,6 +216,20 @@ function M.config()
   return M.defaults()
 end
 
+--- Change the running servers' options (the init_options keys) without restarting them: sent
+--- as workspace/didChangeConfiguration `settings.docsDaemon`, and kept in the client's settings
+--- so a server that pulls workspace/configuration reads the same.
+---@param options table e.g. { maxResults = 20, docsets = { "flask" } }
+function M.configure(options)
+  for _, client in ipairs(compat.clients(M.name)) do
+    local settings = client.config.settings or {}
+    local current = settings.docsDaemon or client.config.init_options or {}
+    settings.docsDaemon = compat.merge(current, options)
+    client.config.settings = settings
+    compat.notify(client, "workspace/didChangeConfiguration", { settings = settings })
+  end
+end
+
 --- Define :DocsSearch and :DocsOpenBrowser and listen for docsDaemon/status. Safe to repeat.
 function M.create_commands()
   vim.lsp.handlers["docsDaemon/status"] = M.on_status
