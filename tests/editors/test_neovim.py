@@ -161,6 +161,8 @@ FINDERS = {"0.7": system_neovim, "0.11+": current_neovim}
         pytest.param("0.7", "test_setup.lua", id="0.7-setup"),
         # ... and a hand-over to vim.lsp.config/enable on 0.11+.
         pytest.param("0.11+", "test_setup.lua", id="0.11-setup"),
+        # The vim.lsp.start path of 0.8-0.10, on 0.11+ with vim.lsp.enable hidden.
+        pytest.param("0.11+", "test_start.lua", id="0.11-start-as-0.8-0.10"),
         # Only the built-in vim.lsp.config/enable with the plugin's lsp/docs_daemon.lua.
         pytest.param("0.11+", "test_enable.lua", id="0.11-enable"),
         # A server command that is not installed: a clear message and a failing health check.

@@ -45,6 +45,27 @@ function F.open_python_file()
   return bufnr
 end
 
+--- A second Python file of the same project is served by the same client, not a new server.
+---@param bufnr integer
+function F.second_buffer_shares_the_client(bufnr)
+  local first = compat.clients("docs_daemon", bufnr)[1]
+  local path = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ":h") .. "/second.py"
+  vim.fn.writefile({ "import os" }, path)
+  vim.cmd("edit " .. vim.fn.fnameescape(path))
+  local second = vim.api.nvim_get_current_buf()
+  local attached = vim.wait(10000, function()
+    return compat.clients("docs_daemon", second)[1] ~= nil
+  end, 50)
+  local client = compat.clients("docs_daemon", second)[1]
+  H.check(attached and client.id == first.id, "a second file shares the running client", client)
+  H.check(
+    #compat.clients("docs_daemon") == 1,
+    "one docs_daemon client runs",
+    #compat.clients("docs_daemon")
+  )
+  vim.cmd("buffer " .. bufnr)
+end
+
 --- Wait until a docs_daemon client is attached and initialized, then until the server is ready.
 ---@param bufnr integer
 ---@return table|nil client
@@ -286,6 +307,7 @@ function F.run_all()
   if client == nil then
     return
   end
+  F.second_buffer_shares_the_client(bufnr)
   F.hover(bufnr)
   F.completion(bufnr)
   F.workspace_symbol(bufnr)
