@@ -7,7 +7,14 @@ from typing import Literal
 
 from docs_daemon.python_source.continuation import import_statement_tokens, with_continuation
 from docs_daemon.python_source.document import Document, scan
-from docs_daemon.python_source.expressions import HARD_KEYWORDS, SELF_NAMES, is_name, resolve
+from docs_daemon.python_source.expressions import (
+    DOCUMENTED_UNDER,
+    HARD_KEYWORDS,
+    SELF_NAMES,
+    is_name,
+    member_homes,
+    resolve,
+)
 from docs_daemon.python_source.fstrings import field_tokens
 from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.inference import local_type
@@ -148,8 +155,9 @@ def _member_context(
         if imports.qualify(name) is None:
             local = local_type(document, line, name, imports)
             if local is not None:
+                homes = member_homes(local.qualname)
                 return CompletionContext(
-                    "member", local.qualname, prefix, line, start, column, (local.qualname,)
+                    "member", local.qualname, prefix, line, start, column, homes
                 )
     resolution = resolve(
         tokens, receiver_end, imports, lambda name: local_type(document, line, name, imports)
@@ -157,5 +165,5 @@ def _member_context(
     if resolution is None or not resolution.candidates:
         return None
     parent = resolution.candidates[0]
-    receivers = (parent,) if literal else ()
+    receivers = member_homes(parent) if literal else DOCUMENTED_UNDER.get(parent, ())
     return CompletionContext("member", parent, prefix, line, start, column, receivers)

@@ -30,6 +30,22 @@ SELF_NAMES = frozenset({"self", "cls"})
 LocalTypes = Callable[[str], "Inferred | None"]
 
 
+#: Builtin types whose methods the Python docs file under another type
+#: (``set.union`` is documented as ``frozenset.union``).
+DOCUMENTED_UNDER = {"set": ("frozenset",), "bool": ("int",), "bytearray": ("bytes",)}
+
+
+def member_homes(type_name: str) -> tuple[str, ...]:
+    """The names a type's members are documented under, best first."""
+    return (type_name, *DOCUMENTED_UNDER.get(type_name, ()))
+
+
+def documented_as(type_name: str, attributes: Sequence[str] = ()) -> tuple[str, ...]:
+    """Names to look ``type_name.attributes`` up under, best first."""
+    homes = member_homes(type_name) if attributes else (type_name,)
+    return tuple(".".join([home, *attributes]) for home in homes)
+
+
 @dataclass(frozen=True, slots=True)
 class Inferred:
     """The type of an expression and how sure we are of it."""
@@ -94,15 +110,15 @@ def resolve(
         inferred, start = expression_type(tokens, end, imports, local_types)
         if inferred is None:
             return None
-        return Resolution((inferred.qualname,), None, start)
+        return Resolution(documented_as(inferred.qualname), None, start)
     parts, start = dotted_names(tokens, end)
     member = parts[-1] if len(parts) > 1 else None
     if start >= 2 and tokens[start - 1].is_op("."):
         receiver, receiver_start = expression_type(tokens, start - 2, imports, local_types)
         if receiver is None:
             return Resolution((), parts[-1], receiver_start)
-        qualname = ".".join([receiver.qualname, *parts])
-        return Resolution((qualname,), None if receiver.certain else parts[-1], receiver_start)
+        candidates = documented_as(receiver.qualname, parts)
+        return Resolution(candidates, None if receiver.certain else parts[-1], receiver_start)
     if start >= 1 and tokens[start - 1].is_op("."):
         return Resolution((), parts[-1], start)  # a leading dot: a receiver on another line
     dotted = ".".join(parts)
@@ -115,10 +131,9 @@ def resolve(
     if member is not None and local_types is not None:
         local = local_types(head)
         if local is not None:
-            qualname = ".".join([local.qualname, *parts[1:]])
-            return Resolution((qualname,), member, start)
+            return Resolution(documented_as(local.qualname, parts[1:]), member, start)
     if head in BUILTIN_NAMES:
-        return Resolution((dotted,), None, start)
+        return Resolution(documented_as(head, parts[1:]), None, start)
     return Resolution((dotted,), member, start)
 
 

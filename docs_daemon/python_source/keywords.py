@@ -10,6 +10,7 @@ they are ordinary names (``re.match``, ``match = 1``).
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Sequence
 
 from docs_daemon.python_source.document import Document
@@ -17,6 +18,8 @@ from docs_daemon.python_source.lexer import Token
 
 HARD_KEYWORDS = frozenset(keyword.kwlist)
 SOFT_KEYWORDS = frozenset({"match", "case", "_", "type"})
+
+_FIRST_WORD = re.compile(r"\w+")
 
 #: How far up an ``else:`` looks for the statement it belongs to.
 _ELSE_LOOKBACK_LINES = 200
@@ -81,7 +84,7 @@ def keyword_candidates(
             return ("from", "import")
         return ("from", "raise")
     if word == "not" and after == "in":
-        return ("not in", "not", "in")
+        return ("not in", "in", "not")
     if word == "not" and before == "is":
         return ("is not", "is", "not")
     if word == "is" and after == "not":
@@ -182,7 +185,8 @@ def _else_owner(tokens: Sequence[Token], index: int, document: Document | None) 
             continue
         if here < indent:
             return None
-        word = stripped.split(None, 1)[0].rstrip(":")
+        first_word = _FIRST_WORD.match(stripped)
+        word = first_word.group() if first_word is not None else ""
         if word in ("if", "elif"):
             return "if"
         if word in ("for", "while", "try"):
