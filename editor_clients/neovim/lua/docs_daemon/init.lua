@@ -16,12 +16,13 @@ local M = {}
 --- The client's name, as in vim.lsp.config("docs_daemon") and lsp/docs_daemon.lua.
 M.name = "docs_daemon"
 
+-- cmd may also be a function on 0.11+ (vim.lsp.config accepts one); older versions need a list.
 local OPTION_TYPES = {
-  cmd = "table",
-  filetypes = "table",
-  root_markers = "table",
-  init_options = "table",
-  settings = "table",
+  cmd = compat.has("0.11") and { "table", "function" } or { "table" },
+  filetypes = { "table" },
+  root_markers = { "table" },
+  init_options = { "table" },
+  settings = { "table" },
 }
 
 local INIT_OPTION_TYPES = {
@@ -54,9 +55,10 @@ end
 ---@param opts table
 local function validate(opts)
   for key, expected in pairs(OPTION_TYPES) do
-    if opts[key] ~= nil and type(opts[key]) ~= expected then
+    if opts[key] ~= nil and not vim.tbl_contains(expected, type(opts[key])) then
+      local wanted = table.concat(expected, " or ")
       error(
-        string.format("docs_daemon.setup: %s must be a %s, got %s", key, expected, type(opts[key]))
+        string.format("docs_daemon.setup: %s must be a %s, got %s", key, wanted, type(opts[key]))
       )
     end
   end
