@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from docs_daemon.python_source.calls import call_context
 from docs_daemon.python_source.continuation import import_statement_tokens, with_continuation
 from docs_daemon.python_source.document import Document, scan
-from docs_daemon.python_source.expressions import LocalTypes, Resolution, dotted_names, resolve
+from docs_daemon.python_source.expressions import (
+    LocalTypes,
+    Resolution,
+    dotted_names,
+    is_name,
+    resolve,
+)
 from docs_daemon.python_source.fstrings import field_tokens
 from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.inference import local_type
@@ -39,7 +45,8 @@ def target_at(source: str, line: int, column: int, imports: Imports | None = Non
 
     The expression is the dotted chain up to and including the name under the cursor:
     on ``json`` in ``json.dumps`` it is ``json``, on ``dumps`` it is ``json.dumps``.
-    Whitespace, strings, comments and numbers give None.
+    Code inside f-string fields counts; a keyword argument's name (``indent=``) stands for
+    the function it is passed to. Whitespace, strings, comments and numbers give None.
     """
     document = scan(source)
     if not 0 <= line < len(document.lines) or not 0 <= column <= len(document.lines[line]):
@@ -98,9 +105,10 @@ def _is_keyword_argument(tokens: list[Token], index: int) -> bool:
 
 
 def _import_target(tokens: list[Token], index: int) -> Target | None:
-    """In an import statement names are modules and their members, not local names."""
-    first = 0
-    statement = tokens[first].text
+    """In an import statement names are modules and their members, not local names.
+
+    ``tokens`` is the whole statement, starting with ``import`` or ``from``.
+    """
     token = tokens[index]
     named = index
     if index >= 2 and tokens[index - 1].text == "as" and tokens[index - 2].kind == "name":
@@ -109,19 +117,19 @@ def _import_target(tokens: list[Token], index: int) -> Target | None:
     if start > 0 and tokens[start - 1].is_op("."):
         return None  # a relative import: nothing documented to find
     dotted = ".".join(parts)
-    if statement == "from":
+    if tokens[0].text == "from":
         keyword_at = next(
             (
                 position
-                for position in range(first, len(tokens))
-                if tokens[position].text == "import"
+                for position, keyword in enumerate(tokens)
+                if keyword.kind == "name" and keyword.text == "import"
             ),
             len(tokens),
         )
         if named > keyword_at:
+            if keyword_at < 2 or not is_name(tokens[keyword_at - 1]):
+                return None  # ``from . import x`` or a half-typed module
             module, _ = dotted_names(tokens, keyword_at - 1)
-            if keyword_at - 1 <= first or tokens[keyword_at - 1].kind != "name":
-                return None
             dotted = ".".join([*module, *parts])
     span_start = token.start if named != index else tokens[start].start
     return Target((dotted,), None, False, token.line, span_start, token.end)
