@@ -31,6 +31,18 @@ const CLIENT_NAME = "Docs Daemon";
 const OPEN_IN_BROWSER = "docsDaemon.openInBrowser";
 const MAX_RESTARTS = 4;
 
+/**
+ * A language client that stays quiet about failures while starting: the extension then shows
+ * one notification with the cause and a fix instead of the library's generic one.
+ */
+class DocsLanguageClient extends LanguageClient {
+    starting = true;
+
+    override error(message: string, data?: unknown, showNotification?: boolean | "force"): void {
+        super.error(message, data, this.starting ? false : showNotification);
+    }
+}
+
 /** One language client at a time, started, stopped and restarted in order. */
 class DocsDaemon implements vscode.Disposable {
     private client: LanguageClient | undefined;
@@ -101,7 +113,7 @@ class DocsDaemon implements vscode.Disposable {
         let server: ServerProcess | undefined;
         let initialized = false;
         const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-        const client: LanguageClient = new LanguageClient(
+        const client: DocsLanguageClient = new DocsLanguageClient(
             CLIENT_ID,
             CLIENT_NAME,
             async () => {
@@ -124,10 +136,12 @@ class DocsDaemon implements vscode.Disposable {
             await client.start();
             initialized = true;
         } catch (error) {
+            client.starting = false;
             this.client = undefined;
             this.fail(error instanceof ServerStartError ? error.message : earlyExitMessage(command, server));
             return;
         }
+        client.starting = false;
         // Not awaited: a server slow to answer must not hold up a restart queued behind us.
         client.sendRequest<ServerStatus>(STATUS_METHOD, {}).then(
             (status) => this.status.update(status),

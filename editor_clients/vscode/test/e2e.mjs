@@ -441,6 +441,37 @@ async function checkMissingServer(page, workspace) {
     return `notification: "${said.slice(0, 110)}..." with an Open Settings button; status bar: "${status.trim()}"`;
 }
 
+async function checkServerExitsAtStart(page, dirs, command) {
+    // A Python without the package: the process starts, then dies; the user must learn why.
+    const missingModule = "docs_daemon_not_installed";
+    writeJson(path.join(dirs.workspace, ".vscode", "settings.json"), {
+        "docsDaemon.server.command": [command[0], "-m", missingModule, "serve"],
+    });
+    const toast = await until("the error notification for a server that exits", 30_000, async () => {
+        const texts = await page.locator(".notifications-toasts .notification-toast").filter({ visible: true }).allInnerTexts();
+        return texts.find((text) => text.includes(`No module named ${missingModule}`) && text.includes("Open Settings"));
+    });
+    const said = toast.split("\n").find((line) => line.includes("No module named")).trim();
+    const generic = await visibleText(page, ".notifications-toasts .notification-toast");
+    if (generic.includes("couldn't create connection")) {
+        throw new Error("a second, generic notification appeared beside the explanation");
+    }
+    return `one notification: "${said.slice(0, 160)}..."`;
+}
+
+async function checkRecovery(page, dirs, command) {
+    // Fixing the setting brings the server back; Restart Server starts a fresh one.
+    await page.keyboard.press("Escape");
+    writeJson(path.join(dirs.workspace, ".vscode", "settings.json"), { "docsDaemon.server.command": command });
+    const ready = async () => (await visibleText(page, ".statusbar-item")).split("\n").find((item) => /Docs: python 3\.11 \(/.test(item));
+    await until("the status bar ready again after fixing the setting", 30_000, ready);
+    const starts = serverStarts(dirs.userData);
+    await runCommand(page, "Docs Daemon: Restart Server");
+    await until("a new server start in the log", 20_000, async () => serverStarts(dirs.userData) === starts + 1);
+    const text = await until("the status bar ready after Restart Server", 30_000, ready);
+    return `fixing the setting and then Restart Server each started a server; status bar: "${text.trim()}"`;
+}
+
 async function main() {
     const command = serverCommand();
     for (const [what, file] of [["Node 24", path.join(NODE_BIN, "node")], ["code-server", CODE_SERVER]]) {
@@ -479,6 +510,8 @@ async function main() {
         await check(page, "06-open-in-browser", "Open in Browser opens the entry's online docs", () => checkOpenInBrowser(page));
         await check(page, "07-settings-change", "a changed setting reaches the running server", () => checkSettingsChange(page, dirs, command));
         await check(page, "08-missing-server", "a missing server shows an error notification with a fix", () => checkMissingServer(page, dirs.workspace));
+        await check(page, "09-server-exits", "a server that exits at start shows why, with a fix", () => checkServerExitsAtStart(page, dirs, command));
+        await check(page, "10-recovery", "fixing the setting and Restart Server bring the server back", () => checkRecovery(page, dirs, command));
     } finally {
         await browser?.close().catch(() => undefined);
         stopProcessGroup(codeServer);
