@@ -37,7 +37,7 @@ def _newer_build(source: Path, target: Path) -> None:
         )
         connection.execute("UPDATE meta SET value = '2099-01-01T00:00:00Z' WHERE key = 'built_at'")
     connection.close()
-    os.replace(staging, target)
+    staging.replace(target)
 
 
 def _delete(_: Path, target: Path) -> None:
@@ -52,7 +52,7 @@ def _truncate(_: Path, target: Path) -> None:
 def _garbage(_: Path, target: Path) -> None:
     staging = target.with_name(target.name + ".junk")
     staging.write_bytes(os.urandom(256 * 1024))
-    os.replace(staging, target)
+    staging.replace(target)
 
 
 def _load_round(peer: HardenedPeer) -> list[dict[str, Any]]:
@@ -71,11 +71,15 @@ def _failures(answers: list[dict[str, Any]], phrase: str | None) -> list[str]:
             problems.append(f"error: {answer['error']}")
         elif answer.get("result") is None:
             problems.append("null result")
-        elif isinstance(answer["result"], dict) and "contents" in answer["result"]:
-            if KNOWN_PHRASE not in hover_value(answer) or (
-                phrase is not None and phrase not in hover_value(answer)
-            ):
-                problems.append(f"wrong hover: {hover_value(answer)[:120]!r}")
+        elif (
+            isinstance(answer["result"], dict)
+            and "contents" in answer["result"]
+            and (
+                KNOWN_PHRASE not in hover_value(answer)
+                or (phrase is not None and phrase not in hover_value(answer))
+            )
+        ):
+            problems.append(f"wrong hover: {hover_value(answer)[:120]!r}")
     return problems
 
 
