@@ -132,6 +132,6 @@ def _inside_string(document: Document, line: int, offset: int) -> bool:
         return True
     return any(
         token.start < column < token.end or (token.kind == "comment" and token.start < column)
-        for token in document.tokens(line)
+        for token in tokens
         if token.kind in ("string", "comment")
     )

@@ -49,6 +49,8 @@ _STRING_REST = {
     for delimiter in ('"""', "'''", '"', "'")
 }
 
+_PREFIX = re.compile(rf"({_STRING_PREFIX})[\"']")
+
 OPENERS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {")": "(", "]": "[", "}": "{"}
 
@@ -88,11 +90,10 @@ def lex_line(text: str, line: int = 0, open_string: str | None = None) -> list[T
 
 
 def string_prefix(token: Token) -> str:
-    """The lower-cased prefix letters of a string token (``"rb"`` for ``rb'x'``)."""
-    index = 0
-    while index < len(token.text) and token.text[index] not in "\"'":
-        index += 1
-    return token.text[:index].lower()
+    """The lower-cased prefix letters of a string token (``"rb"`` for ``rb'x'``); empty too
+    for the remainder of a string begun on an earlier line."""
+    prefix = _PREFIX.match(token.text)
+    return prefix.group(1).lower() if prefix is not None else ""
 
 
 def in_string_or_comment(tokens: list[Token], column: int) -> bool:
