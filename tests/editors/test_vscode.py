@@ -87,7 +87,7 @@ async def server(tmp_path: Path) -> AsyncIterator[LanguageClient]:
     )
     yield client
     await client.shutdown_session()
-    await client.stop()
+    await client.stop()  # type: ignore[no-untyped-call]  # pytest-lsp leaves it unannotated
 
 
 async def _initialize(client: LanguageClient, options: dict[str, Any]) -> None:
