@@ -14,7 +14,7 @@ from docs_daemon.python_source.document import Document, scan
 from docs_daemon.python_source.expressions import is_name, resolve
 from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.inference import local_type
-from docs_daemon.python_source.lexer import CLOSERS, OPENERS, Token, in_string_or_comment
+from docs_daemon.python_source.lexer import CLOSERS, OPENERS, Token
 
 #: Keywords that open a definition: their parentheses are parameter lists, not calls.
 _DEFINITIONS = frozenset({"def", "class"})
@@ -44,8 +44,8 @@ def call_context(
     if not 0 <= line < len(document.lines) or not 0 <= column <= len(document.lines[line]):
         return None
     line_tokens = document.tokens(line)
-    if in_string_or_comment(line_tokens, column):
-        return None
+    if any(token.kind == "comment" and token.start < column for token in line_tokens):
+        return None  # a string argument being typed still shows its call; a comment does not
     tokens = [token for token in line_tokens if token.start < column and token.kind != "comment"]
     depth = 0
     commas = 0

@@ -389,6 +389,8 @@ CALL_CASES = [
         CallContext(("numpy.array",), 1, "dtype"),
     ),
     ('"-".join(‸', CallContext(("str.join",), 0, None)),
+    ("open('data.c‸", CallContext(("open",), 0, None)),
+    ("print('(', 'a, b‸", CallContext(("print",), 1, None)),
     ("OD(‸", CallContext(("collections.OrderedDict",), 0, None)),
     ("x.split(‸", CallContext(("x.split",), 0, None, "split")),
 ]
@@ -407,7 +409,7 @@ NO_CALL_CASES = [
     "class C(Base, ‸",
     "x = [1, ‸",
     "if (a and ‸",
-    "print('(‸",
+    "x = 1  # print(‸",
     "f(x)(‸",
     "json.dumps(\n    x\n)\nfoo ‸",
 ]
