@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -35,6 +36,10 @@ def run_build(args: argparse.Namespace) -> int:
         # Library messages can span lines (tarfile lists every method it tried): keep one.
         message = "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
         print(f"docs-daemon build: error: {message}", file=sys.stderr)
+        return 1
+    except (OSError, sqlite3.Error) as error:
+        # The file system or SQLite refused (permissions, disk full): still one clear line.
+        print(f"docs-daemon build: error: {args.output}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("docs-daemon build: interrupted, output left unchanged", file=sys.stderr)

@@ -191,3 +191,22 @@ def test_sigterm_cleans_up_and_keeps_the_old_file(python_html: Path, tmp_path: P
     assert "Traceback" not in stderr
     assert _digest(output) == before
     assert not list(tmp_path.glob(".docs.sqlite.*"))
+
+
+def test_output_names_with_uri_characters(tmp_path: Path) -> None:
+    """``?`` and ``#`` in the output name must not cut it (SQLite URIs) on a rebuild."""
+    output = tmp_path / "we?ird#name.sqlite"
+    for _ in range(2):
+        result = run_cli("build", "--module", "csv", "-o", output, "--quiet")
+        assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["we?ird#name.sqlite"]
+    assert _docsets(output).keys() == {"csv"}
+
+
+def test_unwritable_directory_is_one_clear_error(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    result = run_cli("build", "--module", "csv", "-o", locked / "o.sqlite", "--quiet")
+    _one_line_error(result, "Permission denied")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from docs_daemon.builder.docstrings import docstring_to_markdown, first_paragrap
 from docs_daemon.builder.errors import BuildError
 from docs_daemon.builder.inventory import parent_of
 from docs_daemon.builder.markdown import html_to_markdown, prepare_page
+from docs_daemon.builder.progress import Progress
 from docs_daemon.builder.records import DocEntry
 from docs_daemon.builder.writer import entry_priority, qualname_words
 from docs_daemon.schema import Kind
@@ -117,3 +119,52 @@ def test_safe_member_names() -> None:
     assert safe_member_name(Path("a.zip"), "python-3.11-docs-html/objects.inv") == (
         "python-3.11-docs-html/objects.inv"
     )
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_progress_on_a_terminal_redraws_one_line() -> None:
+    stream = _Stream(tty=True)
+    progress = Progress(stream)
+    progress.start("pages", 4)
+    for _ in range(4):
+        progress.advance()
+    progress.finish()
+    text = stream.getvalue()
+    assert text.count("\n") == 1
+    assert "\rpages [" in text and text.rstrip().endswith("4/4")
+
+
+def test_progress_in_logs_prints_a_few_lines() -> None:
+    stream = _Stream(tty=False)
+    progress = Progress(stream)
+    progress.note("reading docs")
+    progress.start("pages", 100)
+    for _ in range(100):
+        progress.advance()
+    progress.finish()
+    assert stream.getvalue().splitlines() == [
+        "reading docs",
+        "pages: 25/100",
+        "pages: 50/100",
+        "pages: 75/100",
+        "pages: 100/100",
+    ]
+    assert "\r" not in stream.getvalue()
+
+
+def test_quiet_progress_prints_nothing() -> None:
+    stream = _Stream(tty=True)
+    progress = Progress(stream, quiet=True)
+    progress.note("x")
+    progress.start("pages", 3)
+    progress.advance(3)
+    progress.finish()
+    assert stream.getvalue() == ""
