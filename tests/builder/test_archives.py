@@ -173,3 +173,21 @@ def test_the_database_is_ours(tmp_path: Path) -> None:
     result = run_cli("build", "--module", "json", "-o", stranger, "--quiet")
     assert result.returncode != 0 and "not a docs-daemon database" in result.stderr
     assert stranger.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_python_docs_download_layout(python_html: Path, python_db: Path, tmp_path: Path) -> None:
+    """docs.python.org's HTML downloads nest everything in one folder; the build is the same."""
+    archive = tmp_path / "python-3.11-docs-html.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for file in sorted(python_html.rglob("*")):
+            if file.suffix in (".html", ".inv", ".css", ".png") and file.is_file():
+                name = "python-3.11-docs-html/" + file.relative_to(python_html).as_posix()
+                zf.write(file, name)
+    output = tmp_path / "from-archive.sqlite"
+    result = run_cli(
+        "build", archive, "--name", "python", "--version-label", "3.11",
+        "--base-url", "https://docs.python.org/3.11/", "-o", output, "--quiet",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert _entries(output) == _entries(python_db)
