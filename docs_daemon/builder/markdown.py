@@ -31,6 +31,10 @@ _LEXER_LANGUAGES = {
 }
 
 _BLANK_LINES = re.compile(r"\n{3,}")
+#: Code (fenced blocks, inline spans) where markdownify's escapes never apply.
+_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.DOTALL)
+#: An escaped underscore inside a word (``dir\_fd``): CommonMark never reads it as emphasis.
+_INTRAWORD_ESCAPE = re.compile(r"(?<=[A-Za-z0-9])\\_(?=[A-Za-z0-9])")
 _TRAILING_SPACES = re.compile(r"[ \t]+\n")
 
 
@@ -117,8 +121,21 @@ def html_to_markdown(html: str) -> str:
     """Convert one cleaned fragment (see :func:`prepare_page`) to tidy Markdown."""
     text = str(_CONVERTER.convert(html))
     text = text.replace("\u00b6", "")
+    text = _unescape_intraword(text)
     text = _TRAILING_SPACES.sub("\n", text)
     return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+def _unescape_intraword(text: str) -> str:
+    """``dir\\_fd`` → ``dir_fd`` outside code: the escape only hurts plain-text readers."""
+    pieces: list[str] = []
+    position = 0
+    for code in _CODE.finditer(text):
+        pieces.append(_INTRAWORD_ESCAPE.sub("_", text[position : code.start()]))
+        pieces.append(code.group())
+        position = code.end()
+    pieces.append(_INTRAWORD_ESCAPE.sub("_", text[position:]))
+    return "".join(pieces)
 
 
 def node_text(node: LexborNode) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from docs_daemon.builder.docstrings import first_paragraph
 from docs_daemon.builder.markdown import html_to_markdown, node_text, prepare_page
 from docs_daemon.builder.records import DocEntry
 from docs_daemon.schema import Kind
@@ -83,7 +84,8 @@ def _entry(target: Target, signature: str, summary: str, body: str) -> DocEntry:
         kind=target.kind,
         parent=target.parent,
         signature=signature,
-        summary=summary,
+        # One line: completion lists and status bars show it as is; Markdown reads it the same.
+        summary=" ".join(line.strip() for line in summary.splitlines() if line.strip()),
         body=body,
         url=target.url,
         priority=target.priority,
@@ -229,8 +231,7 @@ def _summary(container: LexborNode, body: str) -> str:
         return html_to_markdown(paragraph.html or "")
     if version_note is not None:
         return html_to_markdown(version_note.html or "")
-    first_block = body.split("\n\n", 1)[0]
-    return first_block[:500]
+    return first_paragraph(body)[:500]
 
 
 def _section_entry(target: Target, node: LexborNode) -> DocEntry:

@@ -11,7 +11,8 @@ from selectolax.lexbor import LexborHTMLParser
 from docs_daemon.builder.archive import safe_member_name
 from docs_daemon.builder.docstrings import docstring_to_markdown, first_paragraph
 from docs_daemon.builder.errors import BuildError
-from docs_daemon.builder.inventory import parent_of
+from docs_daemon.builder.inventory import InventoryItem, parent_of
+from docs_daemon.builder.keywords import keyword_label, python_keywords, topic_text
 from docs_daemon.builder.markdown import html_to_markdown, prepare_page
 from docs_daemon.builder.progress import Progress
 from docs_daemon.builder.records import DocEntry
@@ -86,6 +87,7 @@ def test_fragment_conversion() -> None:
     page = LexborHTMLParser(
         '<div id="x"><p>See <a class="reference internal" href="other.html#thing" title="t">'
         '<code>thing</code></a>.<a class="headerlink" href="#x">\u00b6</a></p>'
+        "<p>If <em>dir_fd</em> is given, __init__ uses <code>a_b</code>.</p>"
         '<div class="admonition warning"><p class="admonition-title">Warning</p>'
         "<p>Careful.</p></div>"
         '<div class="highlight-python3 notranslate"><div class="highlight"><pre>'
@@ -99,11 +101,32 @@ def test_fragment_conversion() -> None:
     assert node is not None
     assert html_to_markdown(node.html or "") == (
         "See [`thing`](https://docs.example/lib/other.html#thing).\n\n"
+        "If *dir_fd* is given, \\_\\_init\\_\\_ uses `a_b`.\n\n"
         "> **Warning:** Careful.\n\n"
         "```pycon\n>>> 1 + 1\n2\n```\n\n"
         "```python\nx = 1\n```\n\n"
         "*Changed in version 3.2:* Faster."
     )
+
+
+def test_keyword_sources() -> None:
+    words = python_keywords()
+    assert {"with", "yield", "lambda", "match", "case", "_", "async for", "async with"} <= set(
+        words
+    )
+    assert not {"None", "True", "False"} & set(words)
+    labels = {
+        name: InventoryItem("std", "label", name, -1, "reference/compound_stmts.html", name)
+        for name in ("async", "match", "with")
+    }
+    async_for = keyword_label("async for", labels)
+    assert async_for is not None and async_for.anchor == "async-for"
+    case = keyword_label("case", labels)
+    assert case is not None and case.anchor == "match"
+    assert keyword_label("yield", labels) is None
+    # The interpreter's own plain-text topics are the fallback when the HTML lacks a section.
+    assert "with_stmt" in (topic_text("with") or "")
+    assert "yield" in (topic_text("yield") or "")
 
 
 @pytest.mark.parametrize(
