@@ -126,6 +126,8 @@ class DocsDaemon implements vscode.Disposable {
         client.onDidChangeState(({ newState }) => {
             if (newState === State.Starting) {
                 this.status.starting();
+            } else if (newState === State.Running && initialized) {
+                this.requestStatus(client); // back after a crash: the new process has its own state
             } else if (newState === State.Stopped && initialized && this.client === client) {
                 this.status.stopped("the language server stopped. See the Docs Daemon output.");
             }
@@ -142,7 +144,11 @@ class DocsDaemon implements vscode.Disposable {
             return;
         }
         client.starting = false;
-        // Not awaited: a server slow to answer must not hold up a restart queued behind us.
+        this.requestStatus(client);
+    }
+
+    /** Ask for the server's state; not awaited, so a slow answer never holds up a queued restart. */
+    private requestStatus(client: LanguageClient): void {
         client.sendRequest<ServerStatus>(STATUS_METHOD, {}).then(
             (status) => this.status.update(status),
             (error: unknown) => this.output.warn(`${STATUS_METHOD} request failed: ${String(error)}`),

@@ -472,6 +472,40 @@ async function checkRecovery(page, dirs, command) {
     return `fixing the setting and then Restart Server each started a server; status bar: "${text.trim()}"`;
 }
 
+/** PIDs in code-server's process group running exactly `command` (plus arguments). */
+function serverPids(groupId, command) {
+    const pids = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) {
+            continue;
+        }
+        try {
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const group = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+            const argv = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+            if (group === groupId && command.every((part, index) => argv[index] === part)) {
+                pids.push(Number(entry));
+            }
+        } catch {
+            // the process ended while we looked
+        }
+    }
+    return pids;
+}
+
+async function checkCrashRecovery(page, codeServer, command) {
+    // The server dies under the user: the client starts a new one and the docs come back.
+    const [pid] = await until("the running server's process", 10_000, () => serverPids(codeServer.pid, command));
+    process.kill(pid, "SIGKILL");
+    const replacement = await until("a replacement server process", 30_000, () =>
+        serverPids(codeServer.pid, command).find((other) => other !== pid));
+    await page.locator(".tabs-container .tab").filter({ hasText: "example.py" }).click();
+    const hover = await checkHover(page);
+    const status = await until("the status bar ready after the restart", 20_000, async () =>
+        (await visibleText(page, ".statusbar-item")).split("\n").find((item) => /Docs: python 3\.11 \(/.test(item)));
+    return `killed server ${pid}; the client started ${replacement}, the ${hover}, status bar "${status.trim()}"`;
+}
+
 async function main() {
     const command = serverCommand();
     for (const [what, file] of [["Node 24", path.join(NODE_BIN, "node")], ["code-server", CODE_SERVER]]) {
@@ -509,9 +543,12 @@ async function main() {
         await check(page, "05-search-page", "Search Documentation opens the entry's page as Markdown", () => checkSearch(page));
         await check(page, "06-open-in-browser", "Open in Browser opens the entry's online docs", () => checkOpenInBrowser(page));
         await check(page, "07-settings-change", "a changed setting reaches the running server", () => checkSettingsChange(page, dirs, command));
-        await check(page, "08-missing-server", "a missing server shows an error notification with a fix", () => checkMissingServer(page, dirs.workspace));
-        await check(page, "09-server-exits", "a server that exits at start shows why, with a fix", () => checkServerExitsAtStart(page, dirs, command));
-        await check(page, "10-recovery", "fixing the setting and Restart Server bring the server back", () => checkRecovery(page, dirs, command));
+        if (process.platform === "linux") {
+            await check(page, "08-crash-recovery", "a killed server is replaced and hovers work again", () => checkCrashRecovery(page, codeServer, command));
+        }
+        await check(page, "09-missing-server", "a missing server shows an error notification with a fix", () => checkMissingServer(page, dirs.workspace));
+        await check(page, "10-server-exits", "a server that exits at start shows why, with a fix", () => checkServerExitsAtStart(page, dirs, command));
+        await check(page, "11-recovery", "fixing the setting and Restart Server bring the server back", () => checkRecovery(page, dirs, command));
     } finally {
         await browser?.close().catch(() => undefined);
         stopProcessGroup(codeServer);
