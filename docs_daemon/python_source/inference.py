@@ -23,14 +23,18 @@ WINDOW_LINES = 200
 
 _HEADER = re.compile(r"(?:async\s+)?(?P<kind>def|class)\b")
 _HEADER_STARTS = ("def", "class", "async")
+_EXCEPT = re.compile(r"except\*?\s+(?P<type>[\w.]+)\s+as\s+(?P<name>\w+)\s*:")
 
 
 @lru_cache(maxsize=256)
 def _binding(name: str) -> re.Pattern[str]:
-    """Finds lines that may give ``name`` a type: assignments and annotated parameters."""
+    """Finds lines that may bind ``name``: assignments, annotated parameters, ``as`` and
+    ``for`` targets."""
     escaped = re.escape(name)
     return re.compile(
-        rf"^[ \t]*{escaped}[ \t]*(?::[^=\n]*)?=(?!=)|[(,][ \t]*\**{escaped}[ \t]*:", re.MULTILINE
+        rf"^[ \t]*{escaped}[ \t]*(?::[^=\n]*)?=(?!=)|[(,][ \t]*\**{escaped}[ \t]*:"
+        rf"|\b(?:as|for)[ \t]+{escaped}\b",
+        re.MULTILINE,
     )
 
 
@@ -87,6 +91,13 @@ def local_type(document: Document, line: int, name: str, imports: Imports) -> In
             else:
                 typed = _value_type(match.group("value"), imports)
             scopes[-1].names[name] = typed
+            continue
+        caught = _EXCEPT.match(stripped)
+        if caught is not None and caught.group("name") == name:
+            # ``except ValueError as error``: an instance of the class caught
+            scopes[-1].names[name] = _annotation_type(caught.group("type"), imports)
+        elif re.search(rf"\b(?:as|for)\s+{re.escape(name)}\b", stripped):
+            scopes[-1].names[name] = None  # a loop or ``with`` target: type unknown
     innermost = True
     for scope in reversed(scopes):
         if scope.is_class and not innermost:

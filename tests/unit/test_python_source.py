@@ -134,6 +134,9 @@ LOCAL_CASES = [
     ('def g():\n    x = "a"\ndef f():\n    x.spl‸it()', ("x.split",), "split"),
     ('x = "a"\ndef f():\n    if y:\n        x.spl‸it()', ("str.split",), "split"),
     ('x = "a"\nx = other()\nx.spl‸it()', ("x.split",), "split"),
+    ("try:\n    pass\nexcept OSError as error:\n    error.errn‸o", ("OSError.errno",), "errno"),
+    ('x = "a"\nfor x in items:\n    x.spl‸it()', ("x.split",), "split"),
+    ('f = "a"\nwith open(p) as f:\n    f.re‸ad()', ("f.read",), "read"),
 ]
 
 
