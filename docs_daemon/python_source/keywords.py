@@ -9,14 +9,13 @@ they are ordinary names (``re.match``, ``match = 1``).
 
 from __future__ import annotations
 
-import keyword
 import re
 from collections.abc import Sequence
 
 from docs_daemon.python_source.document import Document
+from docs_daemon.python_source.expressions import HARD_KEYWORDS
 from docs_daemon.python_source.lexer import Token
 
-HARD_KEYWORDS = frozenset(keyword.kwlist)
 SOFT_KEYWORDS = frozenset({"match", "case", "_", "type"})
 
 _FIRST_WORD = re.compile(r"\w+")
