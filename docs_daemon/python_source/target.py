@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docs_daemon.python_source.calls import call_context
-from docs_daemon.python_source.continuation import import_statement_tokens, with_continuation
+from docs_daemon.python_source.continuation import (
+    code_tokens,
+    import_statement_tokens,
+    with_continuation,
+)
 from docs_daemon.python_source.document import Document, scan
 from docs_daemon.python_source.expressions import (
     LocalTypes,
@@ -71,7 +75,7 @@ def target_at(source: str, line: int, column: int, imports: Imports | None = Non
         if statement is not None:
             code_on_line = sum(1 for token in tokens if token.kind != "comment")
             return _import_target(statement, len(statement) - code_on_line + index)
-        if _is_keyword_argument(tokens, index):
+        if _is_keyword_argument(document, tokens, index):
             call = call_context(source, line, token.start, imports)
             if call is not None:
                 return Target(call.candidates, call.member, False, line, token.start, token.end)
@@ -95,13 +99,15 @@ def token_at(tokens: list[Token], column: int) -> int | None:
     return None
 
 
-def _is_keyword_argument(tokens: list[Token], index: int) -> bool:
+def _is_keyword_argument(document: Document, tokens: list[Token], index: int) -> bool:
     """``indent`` in ``dumps(x, indent=2)``: documented by the function it is passed to."""
-    return (
-        0 < index < len(tokens) - 1
-        and tokens[index + 1].is_op("=")
-        and tokens[index - 1].is_op("(", ",")
-    )
+    if not (index < len(tokens) - 1 and tokens[index + 1].is_op("=")):
+        return False
+    if index > 0:
+        return tokens[index - 1].is_op("(", ",")
+    line = tokens[index].line
+    earlier = code_tokens(document, line - 1) if line > 0 else []
+    return bool(earlier) and earlier[-1].is_op("(", ",")  # an argument on its own line
 
 
 def _import_target(tokens: list[Token], index: int) -> Target | None:

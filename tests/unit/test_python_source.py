@@ -102,6 +102,8 @@ NAME_CASES = [
     ('f"{json.du‸mps(x)!r:>10}"', ("json.dumps",), None, "json.dumps"),
     ("f'{a} and {np.ar‸ray(b)}'", ("numpy.array",), None, "np.array"),
     ("json.dumps(x, ind‸ent=2)", ("json.dumps",), None, "indent"),
+    ("json.dumps(\n    x,\n    ind‸ent=2,\n)", ("json.dumps",), None, "indent"),
+    ("x = 1\nva‸lue = 2", ("value",), None, "value"),
     ("path.join(a, *pa‸rts)", ("parts",), None, "parts"),
 ]
 
