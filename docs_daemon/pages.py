@@ -9,8 +9,6 @@ import re
 import tempfile
 from pathlib import Path
 
-from pygls.uris import from_fs_path
-
 from docs_daemon.render import page_markdown
 from docs_daemon.store.models import Entry
 
@@ -55,9 +53,7 @@ class PageCache:
         return path
 
     def uri_for(self, entry_docset: str, qualname: str) -> str:
-        uri = from_fs_path(str(self.path_for(entry_docset, qualname)))
-        assert uri is not None
-        return uri
+        return self.path_for(entry_docset, qualname).as_uri()
 
     def write(self, entry: Entry) -> str:
         """Write the page if this process has not yet; return its ``file://`` URI."""

@@ -108,6 +108,19 @@ def completion_markdown(entry: Entry, limit: int) -> str:
     return "\n\n".join(part for part in (_text(entry, limit), _link(entry)) if part)
 
 
+def package_markdown(package: str, modules: Sequence[EntryBrief]) -> str:
+    """A package with no page of its own, described by its documented modules."""
+    lines = [f"**{package}** — package; documented modules:", ""]
+    lines += [f"- [`{m.qualname}`]({m.url}) — {_first_sentence(m.summary)}" for m in modules]
+    return "\n".join(lines)
+
+
+def _first_sentence(text: str) -> str:
+    flat = " ".join(text.split())
+    end = flat.find(". ")
+    return flat if end < 0 else flat[: end + 1]
+
+
 def page_markdown(entry: Entry) -> str:
     """A whole entry as a standalone Markdown page, opened from workspace symbols."""
     title = f"# {entry.qualname}"

@@ -23,6 +23,7 @@ from docs_daemon.features import completion, hover, open_in_browser, signature_h
 from docs_daemon.features import workspace_symbol as symbols
 from docs_daemon.features.documents import DocumentReader
 from docs_daemon.pages import PageCache, default_cache_dir
+from docs_daemon.protocol import DocsProtocol, report_bad_frame
 from docs_daemon.settings import Settings, parse_settings
 from docs_daemon.store import DocStore, StoreError, StoreEvent
 
@@ -43,7 +44,7 @@ class DocsServer(LanguageServer):
     """The pygls server plus what every feature needs: settings, the store, documents, pages."""
 
     def __init__(self, cli_databases: list[Path], use_bundled: bool, cache_dir: Path) -> None:
-        super().__init__("docs-daemon", __version__)
+        super().__init__("docs-daemon", __version__, protocol_cls=DocsProtocol)
         self.cli_databases = cli_databases
         self.cli_bundled = use_bundled
         self.settings = Settings()
@@ -54,6 +55,11 @@ class DocsServer(LanguageServer):
         self._pending_messages: list[tuple[types.MessageType, str]] = []
         self._client_ready = False
         self._background: set[asyncio.Task[Any]] = set()
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log protocol garbage instead of popping up a message per bad frame in the editor."""
+        log.warning("%s: %s", getattr(source, "__name__", source), error)
+        report_bad_frame(self.protocol, error)
 
     # -- store lifecycle -------------------------------------------------------------------
 
@@ -157,21 +163,20 @@ class DocsServer(LanguageServer):
                 self.store.use_docsets(new.docsets or None)
 
 
-def _serving(default: T) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T]]]:
+def _serving(
+    handler: Callable[[DocsServer, Any], Awaitable[T]], default: T
+) -> Callable[[DocsServer, Any], Awaitable[T]]:
     """Turn an unavailable store into the feature's empty answer instead of an error per request."""
 
-    def wrap(handler: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
-        @functools.wraps(handler)
-        async def guarded(ls: DocsServer, params: Any) -> T:
-            try:
-                return await handler(ls, params)
-            except StoreUnavailableError as error:
-                log.info("%s: %s", handler.__name__, error)
-                return default
+    @functools.wraps(handler)
+    async def guarded(ls: DocsServer, params: Any) -> T:
+        try:
+            return await handler(ls, params)
+        except StoreUnavailableError as error:
+            log.info("%s: %s", handler.__name__, error)
+            return default
 
-        return guarded
-
-    return wrap
+    return guarded
 
 
 def _unwrap_settings(raw: Any) -> Any:
@@ -221,22 +226,22 @@ def create_server(cli_databases: list[Path], use_bundled: bool, cache_dir: Path)
     def did_close(ls: DocsServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.reader.forget(params.text_document.uri)
 
-    server.feature(types.TEXT_DOCUMENT_HOVER)(_serving(None)(hover.hover))
+    server.feature(types.TEXT_DOCUMENT_HOVER)(_serving(hover.hover, None))
     server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(
             trigger_characters=completion.TRIGGER_CHARACTERS, resolve_provider=True
         ),
-    )(_serving(None)(completion.completion))
+    )(_serving(completion.completion, None))
     server.feature(types.COMPLETION_ITEM_RESOLVE)(_resolve_completion)
     server.feature(types.WORKSPACE_SYMBOL, types.WorkspaceSymbolOptions(resolve_provider=True))(
-        _serving([])(symbols.workspace_symbol)
+        _serving(symbols.workspace_symbol, list[types.WorkspaceSymbol]())
     )
     server.feature(types.WORKSPACE_SYMBOL_RESOLVE)(_resolve_symbol)
     server.feature(
         types.TEXT_DOCUMENT_SIGNATURE_HELP,
         types.SignatureHelpOptions(trigger_characters=signature_help.TRIGGER_CHARACTERS),
-    )(_serving(None)(signature_help.signature_help))
+    )(_serving(signature_help.signature_help, None))
 
     @server.command(open_in_browser.COMMAND)
     async def open_docs(ls: DocsServer, *arguments: Any) -> str | None:

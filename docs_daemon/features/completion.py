@@ -8,7 +8,7 @@ from lsprotocol import types
 
 from docs_daemon.features.kinds import completion_kind
 from docs_daemon.python_source import CompletionContext, completion_context
-from docs_daemon.render import completion_markdown, short_signature
+from docs_daemon.render import completion_markdown, package_markdown, short_signature
 from docs_daemon.store.models import EntryBrief
 
 if TYPE_CHECKING:
@@ -111,8 +111,11 @@ async def resolve(ls: DocsServer, item: types.CompletionItem) -> types.Completio
     store = await ls.ready_store()
     entry = await store.lookup(qualname)
     if entry is not None:
-        item.documentation = types.MarkupContent(
-            kind=types.MarkupKind.Markdown,
-            value=completion_markdown(entry, ls.settings.hover_max_length),
-        )
+        text = completion_markdown(entry, ls.settings.hover_max_length)
+    else:  # an undocumented package such as ``xml.etree``: show what it contains
+        submodules = await store.modules(qualname + ".", limit=ls.settings.max_results)
+        if not submodules:
+            return item
+        text = package_markdown(qualname, submodules)
+    item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
     return item

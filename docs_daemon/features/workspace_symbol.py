@@ -31,7 +31,7 @@ def _lazy_locations(ls: DocsServer) -> bool:
 
 async def workspace_symbol(
     ls: DocsServer, params: types.WorkspaceSymbolParams
-) -> list[types.WorkspaceSymbol] | None:
+) -> list[types.WorkspaceSymbol]:
     query = params.query.strip()
     if not query:
         return []

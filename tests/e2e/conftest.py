@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 import tempfile
 from collections.abc import AsyncIterator
@@ -17,6 +18,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 CLIENTS = ["visual-studio-code", "neovim"]
 
 _counter = itertools.count()
+#: The position encoding each client negotiated (Neovim offers UTF-8 first, VS Code only UTF-16).
+_ENCODINGS: dict[int, str] = {}
 
 
 #: Pages opened from workspace symbols go here, not into the user's cache.
@@ -37,7 +40,8 @@ async def client(request: pytest.FixtureRequest, lsp_client: LanguageClient) -> 
         capabilities=client_capabilities(request.param),
         root_uri=Path.cwd().as_uri(),
     )
-    await lsp_client.initialize_session(params)
+    result = await lsp_client.initialize_session(params)
+    _ENCODINGS[id(lsp_client)] = str(result.capabilities.position_encoding or "utf-16")
     yield
     await lsp_client.shutdown_session()
 
@@ -56,12 +60,37 @@ def open_document(client: LanguageClient, text: str, suffix: str = ".py") -> str
     return uri
 
 
-def split_cursor(marked: str, marker: str = "‸") -> tuple[str, types.Position]:
-    """Remove the cursor marker and return the text and the marker's LSP (UTF-16) position."""
+def units(text: str, client: LanguageClient) -> int:
+    """The length of ``text`` in the position units the client negotiated."""
+    encoding = _ENCODINGS.get(id(client), "utf-16")
+    if encoding == "utf-8":
+        return len(text.encode("utf-8"))
+    if encoding == "utf-32":
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_cursor(
+    marked: str, client: LanguageClient, marker: str = "‸"
+) -> tuple[str, types.Position]:
+    """Remove the cursor marker; return the text and the marker's position in the client's units."""
     index = marked.index(marker)
     text = marked[:index] + marked[index + len(marker) :]
     before = marked[:index]
     line = before.count("\n")
     column_text = before[before.rfind("\n") + 1 :]
-    character = len(column_text.encode("utf-16-le")) // 2
-    return text, types.Position(line=line, character=character)
+    return text, types.Position(line=line, character=units(column_text, client))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run each e2e module's tests on the module's event loop, where its server client lives."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).parent == here and "asyncio" in item.keywords:
+            item.add_marker(pytest.mark.asyncio(loop_scope="module"), append=False)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as a person reads it: link targets, code ticks and emphasis dropped."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    return re.sub(r"[`*\\]", "", text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -9,7 +11,11 @@ from tests.e2e.conftest import open_document, split_cursor
 
 
 async def test_status_reports_loaded_docsets(client: LanguageClient) -> None:
-    status = await client.protocol.send_request_async("docsDaemon/status", None)
+    for _ in range(100):  # loading takes well under a second; allow a slow machine 10 s
+        status = await client.protocol.send_request_async("docsDaemon/status", None)
+        if status.state != "loading":
+            break
+        await asyncio.sleep(0.1)
     assert status.state == "ready"
     names = {d.name for d in status.docsets}
     assert "python" in names
@@ -19,7 +25,7 @@ async def test_status_reports_loaded_docsets(client: LanguageClient) -> None:
 
 
 async def test_open_in_browser_asks_client_to_show_the_url(client: LanguageClient) -> None:
-    text, position = split_cursor("import json\njson.du‸mps(1)")
+    text, position = split_cursor("import json\njson.du‸mps(1)", client)
     uri = open_document(client, text)
     before = len(client.shown_documents)
     url = await client.workspace_execute_command_async(

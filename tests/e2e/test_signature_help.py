@@ -22,7 +22,7 @@ CASES = [
 async def test_signature_help(
     client: LanguageClient, marked: str, label_start: str, active_text: str | None
 ) -> None:
-    text, position = split_cursor(marked)
+    text, position = split_cursor(marked, client)
     uri = open_document(client, text)
     result = await client.text_document_signature_help_async(
         types.SignatureHelpParams(
@@ -41,7 +41,7 @@ async def test_signature_help(
 
 
 async def test_no_signature_outside_calls(client: LanguageClient) -> None:
-    text, position = split_cursor("import json\njson.dumps‸")
+    text, position = split_cursor("import json\njson.dumps‸", client)
     uri = open_document(client, text)
     result = await client.text_document_signature_help_async(
         types.SignatureHelpParams(

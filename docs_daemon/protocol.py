@@ -1,0 +1,39 @@
+"""JSON-RPC strictness pygls leaves out: every bad request gets an error response, not silence."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcParseError
+from pygls.protocol import LanguageServerProtocol
+
+log = logging.getLogger(__name__)
+
+
+class DocsProtocol(LanguageServerProtocol):
+    """Answers requests whose parameters do not deserialize with ``InvalidParams``.
+
+    pygls logs such a message and drops it, so the client waits forever for a response; and
+    custom requests sent without ``params`` (legal JSON-RPC) fail to deserialize at all.
+    """
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        if "jsonrpc" in data and "method" in data and "params" not in data:
+            data = {**data, "params": None}
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            msg_id = data.get("id")
+            if "method" in data and isinstance(msg_id, int | str):
+                if not isinstance(error, JsonRpcInvalidParams):
+                    error = JsonRpcInvalidParams()
+                self._send_response(msg_id, None, error.to_response_error())
+            raise
+
+
+def report_bad_frame(protocol: LanguageServerProtocol, error: Exception) -> None:
+    """A frame whose body is not JSON gets the JSON-RPC parse error (with a null id)."""
+    if isinstance(error, json.JSONDecodeError | UnicodeDecodeError):
+        protocol._send_response(None, None, JsonRpcParseError().to_response_error())  # type: ignore[arg-type]
