@@ -61,8 +61,14 @@ function which(program) {
     return undefined;
 }
 
-function toolEnv() {
-    return { ...process.env, PATH: `${NODE_BIN}${path.delimiter}${process.env.PATH ?? ""}` };
+function toolEnv(temp) {
+    const env = { ...process.env, PATH: `${NODE_BIN}${path.delimiter}${process.env.PATH ?? ""}` };
+    if (temp) {
+        // code-server keeps logs and a heartbeat under the XDG data dir: keep them in the temp dir.
+        env.XDG_DATA_HOME = path.join(temp, "xdg-data");
+        env.XDG_CONFIG_HOME = path.join(temp, "xdg-config");
+    }
+    return env;
 }
 
 function freePort() {
@@ -107,6 +113,7 @@ function writeJson(file, value) {
 /** A fresh VS Code profile, extensions directory, config file and workspace under one temp dir. */
 function prepare(temp, command) {
     const dirs = {
+        temp,
         userData: path.join(temp, "user-data"),
         extensions: path.join(temp, "extensions"),
         workspace: path.join(temp, "workspace"),
@@ -137,7 +144,7 @@ function codeServerArgs(dirs) {
 function installExtension(dirs, vsix) {
     log("installing the .vsix into a fresh extensions directory");
     execFileSync(path.join(NODE_BIN, "node"), [CODE_SERVER, ...codeServerArgs(dirs), "--install-extension", vsix], {
-        env: toolEnv(),
+        env: toolEnv(dirs.temp),
         stdio: ["ignore", "ignore", "inherit"],
     });
 }
@@ -153,7 +160,7 @@ async function startCodeServer(dirs, port, logFile) {
             "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
             "--disable-getting-started-override", dirs.workspace,
         ],
-        { env: toolEnv(), detached: true, stdio: ["ignore", out, out] },
+        { env: toolEnv(dirs.temp), detached: true, stdio: ["ignore", out, out] },
     );
     await until("code-server /healthz", 60_000, async () => {
         if (child.exitCode !== null) {
