@@ -249,6 +249,7 @@ def _value_body(qualname: str, value: object) -> str:
 def _entry(
     qualname: str, kind: Kind, parent: str | None, signature: str, body: str, url: str
 ) -> DocEntry:
+    deprecated = ".. deprecated::" in body or body.lower().startswith("deprecated")
     return DocEntry(
         qualname=qualname,
         name=qualname.rpartition(".")[2],
@@ -258,4 +259,5 @@ def _entry(
         summary=first_paragraph(body),
         body=body,
         url=url,
+        deprecated=deprecated,
     )

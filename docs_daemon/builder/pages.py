@@ -89,6 +89,8 @@ def _entry(target: Target, signature: str, summary: str, body: str) -> DocEntry:
         body=body,
         url=target.url,
         priority=target.priority,
+        # Sphinx's ``deprecated`` directive, as the converter renders its lead-in.
+        deprecated="*Deprecated since version" in body,
     )
 
 

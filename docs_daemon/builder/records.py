@@ -20,6 +20,8 @@ class DocEntry:
     body: str
     url: str
     priority: int = 0
+    #: The docs mark it deprecated (a "Deprecated since" note): ranks after its equals.
+    deprecated: bool = False
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ Ranking priority (``entries.priority``, higher first among equally good matches)
              - 300 if private         # any component starting with "_" that is not a __dunder__
              + 50 * source_priority   # Sphinx: important +1, normal 0, unimportant -1, hidden -2
              + kind bonus             # keyword 40, module 30, class/exception 20, function 10
+             - 5 if deprecated        # a tie-breaker: typing.OrderedDict after collections'
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def entry_priority(entry: DocEntry) -> int:
         - (300 if private else 0)
         + 50 * entry.priority
         + _KIND_BONUS.get(entry.kind, 0)
+        - (5 if entry.deprecated else 0)
     )
 
 

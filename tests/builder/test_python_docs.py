@@ -268,3 +268,6 @@ def test_priority_prefers_public_and_shallow(python_conn: sqlite3.Connection) ->
     assert priority("json.dumps") > priority("json.JSONEncoder.encode")
     assert priority("os") > priority("os.path")
     assert priority("sys.exit") > priority("sys._getframe")
+    # Deprecated aliases yield to what they alias (a tie-break among same-shaped names).
+    assert priority("collections.OrderedDict") > priority("typing.OrderedDict")
+    assert priority("asyncio") > priority("asyncore")

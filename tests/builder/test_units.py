@@ -52,6 +52,15 @@ def _entry(qualname: str, kind: Kind, priority: int = 0) -> DocEntry:
     return DocEntry(qualname, name, kind, None, "", "", "", "", priority)
 
 
+def test_deprecation_only_breaks_ties() -> None:
+    current = entry_priority(_entry("collections.OrderedDict", Kind.CLASS))
+    alias = DocEntry("typing.OrderedDict", "OrderedDict", Kind.CLASS, None, "", "", "", "", 0, True)
+    deeper = entry_priority(_entry("a.b.OrderedDict", Kind.CLASS))
+    function = entry_priority(_entry("a.f", Kind.FUNCTION))
+    assert current > entry_priority(alias) > deeper
+    assert entry_priority(alias) > function
+
+
 def test_priority_order() -> None:
     def rank(qualname: str, kind: Kind, sphinx: int = 0) -> int:
         return entry_priority(_entry(qualname, kind, sphinx))
