@@ -116,9 +116,8 @@ def _object_entry(target: Target, dt: LexborNode) -> DocEntry:
     dl = dt.parent
     siblings = list(dl.iter()) if dl is not None else [dt]
     dd = next((n for n in siblings if n.tag == "dd"), None)
-    other_signatures = [
-        node_text(n) for n in siblings if n.tag == "dt" and n is not dt and n.mem_id != dt.mem_id
-    ]
+    # Overloads (``range(stop)``, ``range(start, stop[, step])``) share one description.
+    other_signatures = [node_text(n) for n in siblings if n.tag == "dt" and n.mem_id != dt.mem_id]
     if dd is None or not node_text(dd):
         return _undescribed_entry(target, signature, dl)
     fragment = _without_members(dd)
@@ -293,14 +292,12 @@ def _enclosing_section(node: LexborNode) -> tuple[LexborNode | None, int | None]
     """The section a target names, and the child to start after (a span target) if any."""
     if node.tag == "section":
         return node, None
-    current: LexborNode | None = node
-    child_on_path = node
-    while current is not None and current.tag != "section":
-        child_on_path = current
-        current = current.parent
-    if current is None:
+    section = node.parent
+    while section is not None and section.tag != "section":
+        section = section.parent
+    if section is None:
         return None, None
     # A ``<span id=...>`` target directly inside the section marks where its text begins.
-    if child_on_path is node and node.tag == "span":
-        return current, node.mem_id
-    return current, None
+    parent = node.parent
+    directly_inside = parent is not None and parent.mem_id == section.mem_id
+    return section, node.mem_id if directly_inside and node.tag == "span" else None
