@@ -66,7 +66,7 @@ export function resolveLaunchCommand(settings: ServerLaunchSettings): LaunchComm
         }
     }
     return {
-        program: settings.python || "python3",
+        program: settings.python || (process.platform === "win32" ? "python" : "python3"),
         args: ["-m", "docs_daemon", "serve"],
         source: "docsDaemon.server.python",
     };
