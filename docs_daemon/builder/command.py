@@ -11,9 +11,13 @@ from collections import Counter
 from pathlib import Path
 from types import FrameType
 
+from docs_daemon.builder.archive import read_archive
 from docs_daemon.builder.errors import BuildError
+from docs_daemon.builder.introspect import build_module_docset
 from docs_daemon.builder.progress import Progress
 from docs_daemon.builder.records import Docset
+from docs_daemon.builder.sources import DirectoryFiles, DocFiles
+from docs_daemon.builder.sphinx import build_sphinx_docset
 from docs_daemon.builder.writer import WriteReport, check_output, write_database
 
 MODULE_PREFIX = "module:"
@@ -28,7 +32,7 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         sources = _sources(args)
         check_output(args.output)
-        built = [_build_one(source, args, progress, len(sources)) for source in sources]
+        built = [_build_one(source, args, progress) for source in sources]
         _check_unique_names(built)
         progress.note(f"writing {args.output}")
         report = write_database(args.output, built)
@@ -69,42 +73,26 @@ def _sources(args: argparse.Namespace) -> list[str]:
     return sources
 
 
-def _build_one(source: str, args: argparse.Namespace, progress: Progress, count: int) -> Docset:
+def _build_one(source: str, args: argparse.Namespace, progress: Progress) -> Docset:
     progress.note(f"reading {source}")
+    options = {
+        "name": args.name,
+        "version": args.docset_version,
+        "base_url": args.base_url,
+        "progress": progress,
+    }
     if source.startswith(MODULE_PREFIX):
-        from docs_daemon.builder.introspect import build_module_docset
+        return build_module_docset(source[len(MODULE_PREFIX) :], **options)
+    return build_sphinx_docset(_doc_files(source), **options)
 
-        return build_module_docset(
-            source[len(MODULE_PREFIX) :],
-            name=args.name,
-            version=args.docset_version,
-            base_url=args.base_url,
-            progress=progress,
-        )
-    from docs_daemon.builder.sphinx import build_sphinx_docset
 
+def _doc_files(source: str) -> DocFiles:
+    """The files of a Sphinx build given as a directory or an archive."""
     path = Path(source)
     if path.is_dir():
-        from docs_daemon.builder.sources import DirectoryFiles
-
-        files = DirectoryFiles(path)
-        return build_sphinx_docset(
-            files,
-            name=args.name,
-            version=args.docset_version,
-            base_url=args.base_url,
-            progress=progress,
-        )
+        return DirectoryFiles(path)
     if path.is_file() and source.lower().endswith(ARCHIVE_SUFFIXES):
-        from docs_daemon.builder.archive import read_archive
-
-        return build_sphinx_docset(
-            read_archive(path),
-            name=args.name,
-            version=args.docset_version,
-            base_url=args.base_url,
-            progress=progress,
-        )
+        return read_archive(path)
     if not path.exists():
         raise BuildError(f"{source}: no such file or directory (for a module use module:NAME)")
     raise BuildError(
