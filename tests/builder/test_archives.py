@@ -191,3 +191,14 @@ def test_python_docs_download_layout(python_html: Path, python_db: Path, tmp_pat
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert _entries(output) == _entries(python_db)
+
+
+@pytest.mark.parametrize("device_type", [tarfile.CHRTYPE, tarfile.BLKTYPE, tarfile.FIFOTYPE])
+def test_tar_devices_refused(sphinx_tree: Path, tmp_path: Path, device_type: bytes) -> None:
+    archive = tmp_path / "device.tar"
+    with tarfile.open(archive, "w") as tf:
+        tf.add(sphinx_tree, arcname="docs")
+        device = tarfile.TarInfo("docs/null.html")
+        device.type = device_type
+        tf.addfile(device)
+    _refused(archive, tmp_path, "refusing device member", "docs/null.html")
