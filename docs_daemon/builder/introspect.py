@@ -160,7 +160,11 @@ def _document_module(module: types.ModuleType, collector: _Collector, url: str) 
     body = docstring_to_markdown(inspect.getdoc(module) or "")
     collector.add(_entry(qualname, Kind.MODULE, parent, "", body, url))
     for member_name in _public_names(module):
-        value = getattr(module, member_name)
+        try:
+            value = getattr(module, member_name)
+        except Exception as error:  # lazy module attributes can fail like imports do
+            collector.warnings.append(f"skipped {qualname}.{member_name}: {error}")
+            continue
         _document_value(f"{qualname}.{member_name}", value, qualname, collector, url, depth=0)
 
 
@@ -239,7 +243,10 @@ def _doc(value: object) -> str:
 
 
 def _value_body(qualname: str, value: object) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__ must not stop the build
+        text = f"<{type(value).__name__} object>"
     if len(text) > _MAX_REPR:
         text = text[: _MAX_REPR - 1] + "…"
     name = qualname.rpartition(".")[2]

@@ -101,8 +101,9 @@ def _signature(dt: LexborNode, kind: Kind) -> str:
     name_node = dt.css_first(".sig-name")
     if name_node is None:
         return ""
-    prename_node = dt.css_first(".sig-prename")
-    full_name = (node_text(prename_node) if prename_node else "") + node_text(name_node)
+    # Decorators have two prefixes: "@" and "unittest." before "skipIf".
+    prename = "".join(node_text(n) for n in dt.css(".sig-prename"))
+    full_name = prename + node_text(name_node)
     text = node_text(dt)
     position = text.find(full_name)
     if position < 0:

@@ -37,6 +37,7 @@ def test_public_members_and_kinds(sample: sqlite3.Connection) -> None:
     assert kinds == {
         "sample_pkg": "module",
         "sample_pkg.GREETING": "data",
+        "sample_pkg.UNPRINTABLE": "data",
         "sample_pkg.Shape": "class",
         "sample_pkg.Shape.sides": "attribute",
         "sample_pkg.Shape.scaled": "method",
@@ -73,6 +74,7 @@ def test_signatures_parents_and_text(sample: sqlite3.Connection) -> None:
     assert entries["sample_pkg.Shape"]["signature"] == "(radius: float) -> None"
     assert entries["sample_pkg.Shape.area"]["summary"] == "The area enclosed by the shape."
     assert "hello" in entries["sample_pkg.GREETING"]["body"]
+    assert "UNPRINTABLE = <_Unprintable object>" in entries["sample_pkg.UNPRINTABLE"]["body"]
     module = entries["sample_pkg"]
     assert module["parent"] is None
     assert module["summary"].startswith("A small package the introspection tests document")

@@ -128,6 +128,8 @@ def test_signatures_are_those_of_the_docs(python_conn: sqlite3.Connection) -> No
     assert signature("os.path.join") == "(path, *paths)"
     assert signature("json.JSONEncoder").startswith("(*, skipkeys=False")
     assert signature("json") == ""
+    assert signature("unittest.skipIf") == "(condition, reason)"  # "@" + "unittest." + name
+    assert signature("typing.final") == ""
 
 
 def test_random_sample_anchor_and_text(python_conn: sqlite3.Connection, python_html: Path) -> None:

@@ -6,12 +6,21 @@ doctest examples, constants, a submodule, a private module and one that fails to
 
 from .shapes import Shape, area_of
 
-__all__ = ["GREETING", "SampleError", "Shape", "area_of", "greet"]
+__all__ = ["GREETING", "UNPRINTABLE", "SampleError", "Shape", "area_of", "greet"]
 
 #: Not documented by docstring (constants have none): the builder shows the value.
 GREETING = "hello"
 
 HIDDEN = "not in __all__, so not documented"
+
+
+class _Unprintable:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr for you")
+
+
+#: A value whose repr fails: documented all the same.
+UNPRINTABLE = _Unprintable()
 
 
 class SampleError(ValueError):
