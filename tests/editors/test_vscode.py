@@ -168,11 +168,21 @@ def test_extension_in_real_vscode(tmp_path: Path) -> None:
     _require(CODE_SERVER, "code-server")
     _require(EXTENSION / "node_modules" / ".bin" / "vsce", "the extension's npm packages")
     chromium = require_tool("chromium", INSTALL_HINT)
+    python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    # A second, small docset for the databases-setting step, built by the real builder.
+    extra = tmp_path / "extra.sqlite"
+    subprocess.run(
+        [sys.executable, "-m", "docs_daemon", "build", "--module", "markdownify", "-o", str(extra)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": python_path},
+    )
     env = {
         **os.environ,
         "PATH": os.pathsep.join([str(NODE_BIN), os.environ.get("PATH", "")]),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": python_path,
         "CHROMIUM": chromium,
+        "DOCS_DAEMON_EXTRA_DATABASE": str(extra),
         "DOCS_DAEMON_SERVER_COMMAND": json.dumps(
             [sys.executable, "-m", "docs_daemon", "serve", "--cache-dir", str(tmp_path / "pages")]
         ),

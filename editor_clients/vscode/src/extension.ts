@@ -23,7 +23,7 @@ import {
     startProcess,
     type ServerProcess,
 } from "./server";
-import { readSettings, RESTART_SECTIONS, SECTION, type InitializationOptions } from "./settings";
+import { readSettings, RESTART_SECTIONS, SECTION } from "./settings";
 import { STATUS_METHOD, StatusItem, type ServerStatus } from "./status";
 
 const CLIENT_ID = "docsDaemon";
@@ -120,7 +120,7 @@ class DocsDaemon implements vscode.Disposable {
                 server = await startProcess(command, cwd);
                 return server.child;
             },
-            this.clientOptions(settings.options, () => initialized, () => client),
+            this.clientOptions(() => initialized, () => client),
         );
         client.onNotification(STATUS_METHOD, (status: ServerStatus) => this.status.update(status));
         client.onDidChangeState(({ newState }) => {
@@ -133,7 +133,6 @@ class DocsDaemon implements vscode.Disposable {
             }
         });
         this.client = client;
-        this.lastOptions = JSON.stringify(settings.options);
         try {
             await client.start();
             initialized = true;
@@ -156,7 +155,6 @@ class DocsDaemon implements vscode.Disposable {
     }
 
     private clientOptions(
-        options: InitializationOptions,
         initialized: () => boolean,
         client: () => LanguageClient,
     ): LanguageClientOptions {
@@ -168,7 +166,12 @@ class DocsDaemon implements vscode.Disposable {
                 { scheme: "untitled", language: "python" },
             ],
             outputChannel: this.output,
-            initializationOptions: options,
+            // Read again on every (re)start, so a server restarted after a crash gets today's settings.
+            initializationOptions: () => {
+                const current = readSettings().options;
+                this.lastOptions = JSON.stringify(current);
+                return current;
+            },
             // Our own notification (with the cause and a fix) replaces the generic one.
             initializationFailedHandler: () => false,
             errorHandler: {

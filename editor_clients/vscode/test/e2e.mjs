@@ -3,7 +3,8 @@
 //
 //   DOCS_DAEMON_SERVER_COMMAND='["/path/to/python", "-m", "docs_daemon", "serve"]' node test/e2e.mjs
 //
-// Optional: DOCS_DAEMON_TOOLS (default <repo>/.tools), DOCS_DAEMON_ARTIFACTS (default
+// DOCS_DAEMON_EXTRA_DATABASE: a small database (docs-daemon build --module NAME) for the
+// databases-setting step. Optional: DOCS_DAEMON_TOOLS (default <repo>/.tools), DOCS_DAEMON_ARTIFACTS (default
 // <repo>/test-artifacts/vscode), CHROMIUM (default: chromium on PATH). Exit status 0 = all passed.
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -188,13 +189,17 @@ function stopProcessGroup(child) {
     }
 }
 
+/** Screenshot; names without a step number get the current step's. */
 async function shot(page, name) {
-    const file = path.join(ARTIFACTS, `${name}.png`);
+    const file = path.join(ARTIFACTS, `${/^\d/.test(name) ? name : `${String(step).padStart(2, "0")}-${name}`}.png`);
     await page.screenshot({ path: file });
     return path.basename(file);
 }
 
-async function check(page, name, description, body) {
+let step = 0;
+
+async function check(page, slug, description, body) {
+    const name = `${String(++step).padStart(2, "0")}-${slug}`;
     const t0 = Date.now();
     try {
         const detail = await body();
@@ -299,7 +304,7 @@ async function checkCompletion(page) {
         return true;
     }, 1000);
     const labels = await visibleText(page, `${rows} .label-name`);
-    await shot(page, "03-completion-list");
+    await shot(page, "completion-list");
     await page.keyboard.type("join");
     await until("join in the completion list", 10_000, async () => (await visibleText(page, rows)).includes("join"));
     // Ctrl+Space on an open list toggles the documentation panel (filled by completionItem/resolve).
@@ -353,7 +358,7 @@ async function checkSearch(page) {
     await until("json.dumps among several search results", 20_000, async () =>
         (await rows.count()) > 1 && (await rows.allInnerTexts()).some((text) => text.startsWith("json.dumps")));
     const listed = await rows.locator(".label-name").allInnerTexts();
-    await shot(page, "05-search-quickpick");
+    await shot(page, "search-quickpick");
     await rows.filter({ hasText: /^json\.dumps/ }).first().click();
     const tab = await until("a Markdown preview tab", 20_000, async () => {
         const tabs = await page.locator(".tabs-container .tab").allInnerTexts();
@@ -378,7 +383,7 @@ async function checkOpenInBrowser(page) {
     if (!url?.startsWith("https://docs.python.org/3.11/library/json.html#json.dumps")) {
         throw new Error(`the dialog names ${url ?? "no URL"}, not the json.dumps entry: ${text}`);
     }
-    await shot(page, "06-open-in-browser-dialog");
+    await shot(page, "open-in-browser-dialog");
     await dialog.locator(".monaco-button").filter({ hasText: /^Cancel$/ }).click();
     return `VS Code asks to open ${url}`;
 }
@@ -500,16 +505,39 @@ function serverPids(groupId, command) {
     return pids;
 }
 
+async function checkDatabasesSetting(page, dirs, command) {
+    // An extra database named relative to the workspace is loaded by the running server.
+    const extra = process.env.DOCS_DAEMON_EXTRA_DATABASE;
+    if (!extra) {
+        throw new Error("set DOCS_DAEMON_EXTRA_DATABASE to a database built with docs-daemon build");
+    }
+    fs.mkdirSync(path.join(dirs.workspace, "docs"), { recursive: true });
+    fs.copyFileSync(extra, path.join(dirs.workspace, "docs", "extra.sqlite"));
+    const startsBefore = serverStarts(dirs.userData);
+    writeJson(path.join(dirs.workspace, ".vscode", "settings.json"), {
+        "docsDaemon.server.command": command,
+        "docsDaemon.databases": ["${workspaceFolder}/docs/extra.sqlite"],
+    });
+    const text = await until("two docsets in the status bar", 30_000, async () =>
+        (await visibleText(page, ".statusbar-item")).split("\n").find((item) => /Docs: \S+ \S+ \([\d,]+\), python 3\.11 \(/.test(item)));
+    if (serverStarts(dirs.userData) !== startsBefore) {
+        throw new Error("the server was restarted instead of reloading its databases");
+    }
+    return `docsDaemon.databases = ["\${workspaceFolder}/docs/extra.sqlite"]: status bar "${text.trim()}", same server`;
+}
+
 async function checkCrashRecovery(page, codeServer, command) {
     // The server dies under the user: the client starts a new one and the docs come back.
+    const docsets = (await visibleText(page, ".statusbar-item")).split("\n").find((item) => item.includes("Docs: "))?.trim();
     const [pid] = await until("the running server's process", 10_000, () => serverPids(codeServer.pid, command));
     process.kill(pid, "SIGKILL");
     const replacement = await until("a replacement server process", 30_000, () =>
         serverPids(codeServer.pid, command).find((other) => other !== pid));
     await page.locator(".tabs-container .tab").filter({ hasText: "example.py" }).click();
     const hover = await checkHover(page);
-    const status = await until("the status bar ready after the restart", 20_000, async () =>
-        (await visibleText(page, ".statusbar-item")).split("\n").find((item) => /Docs: python 3\.11 \(/.test(item)));
+    // The new server must have the current settings (the extra database), not the first ones.
+    const status = await until(`the status bar back to "${docsets}"`, 20_000, async () =>
+        (await visibleText(page, ".statusbar-item")).split("\n").find((item) => item.trim() === docsets));
     return `killed server ${pid}; the client started ${replacement}, the ${hover}, status bar "${status.trim()}"`;
 }
 
@@ -543,19 +571,20 @@ async function main() {
         await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`);
         log("waiting for the workbench");
         await openExample(page);
-        await check(page, "01-hover", "hover over json.dumps shows the official docs", () => checkHover(page));
-        await check(page, "02-status-bar", "status bar shows the loaded docset and its size", () => checkStatusBar(page));
-        await check(page, "03-completion", "completion after os.path. lists join with its documentation", () => checkCompletion(page));
-        await check(page, "04-workspace-symbol", "workspace symbol #dumps lists json.dumps", () => checkWorkspaceSymbol(page));
-        await check(page, "05-search-page", "Search Documentation opens the entry's page as Markdown", () => checkSearch(page));
-        await check(page, "06-open-in-browser", "Open in Browser opens the entry's online docs", () => checkOpenInBrowser(page));
-        await check(page, "07-settings-change", "a changed setting reaches the running server", () => checkSettingsChange(page, dirs, command));
+        await check(page, "hover", "hover over json.dumps shows the official docs", () => checkHover(page));
+        await check(page, "status-bar", "status bar shows the loaded docset and its size", () => checkStatusBar(page));
+        await check(page, "completion", "completion after os.path. lists join with its documentation", () => checkCompletion(page));
+        await check(page, "workspace-symbol", "workspace symbol #dumps lists json.dumps", () => checkWorkspaceSymbol(page));
+        await check(page, "search-page", "Search Documentation opens the entry's page as Markdown", () => checkSearch(page));
+        await check(page, "open-in-browser", "Open in Browser opens the entry's online docs", () => checkOpenInBrowser(page));
+        await check(page, "settings-change", "a changed setting reaches the running server", () => checkSettingsChange(page, dirs, command));
+        await check(page, "databases-setting", "a database path with ${workspaceFolder} is expanded and loaded", () => checkDatabasesSetting(page, dirs, command));
         if (process.platform === "linux") {
-            await check(page, "08-crash-recovery", "a killed server is replaced and hovers work again", () => checkCrashRecovery(page, codeServer, command));
+            await check(page, "crash-recovery", "a killed server is replaced and hovers work again", () => checkCrashRecovery(page, codeServer, command));
         }
-        await check(page, "09-missing-server", "a missing server shows an error notification with a fix", () => checkMissingServer(page, dirs.workspace));
-        await check(page, "10-server-exits", "a server that exits at start shows why, with a fix", () => checkServerExitsAtStart(page, dirs, command));
-        await check(page, "11-recovery", "fixing the setting and Restart Server bring the server back", () => checkRecovery(page, dirs, command));
+        await check(page, "missing-server", "a missing server shows an error notification with a fix", () => checkMissingServer(page, dirs.workspace));
+        await check(page, "server-exits", "a server that exits at start shows why, with a fix", () => checkServerExitsAtStart(page, dirs, command));
+        await check(page, "recovery", "fixing the setting and Restart Server bring the server back", () => checkRecovery(page, dirs, command));
     } finally {
         await browser?.close().catch(() => undefined);
         stopProcessGroup(codeServer);
