@@ -104,15 +104,15 @@ class DocsDaemon implements vscode.Disposable {
         const command = resolveLaunchCommand(settings.launch);
         this.status.starting();
         this.output.info(`starting ${describe(command)} (from ${command.source})`);
+        const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
         try {
-            checkLaunchable(command);
+            checkLaunchable(command, cwd);
         } catch (error) {
             this.fail(error instanceof Error ? error.message : String(error));
             return;
         }
         let server: ServerProcess | undefined;
         let initialized = false;
-        const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
         const client: DocsLanguageClient = new DocsLanguageClient(
             CLIENT_ID,
             CLIENT_NAME,

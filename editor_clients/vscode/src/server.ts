@@ -39,10 +39,17 @@ function isExecutableFile(file: string): boolean {
     }
 }
 
-/** The absolute path of `program` (a path, or a name searched on PATH), or undefined. */
-export function findExecutable(program: string, searchPath = process.env.PATH ?? ""): string | undefined {
+/**
+ * The absolute path of `program` (a path, relative ones taken from `cwd` as the spawned process
+ * will, or a name searched on PATH), or undefined.
+ */
+export function findExecutable(
+    program: string,
+    cwd = process.cwd(),
+    searchPath = process.env.PATH ?? "",
+): string | undefined {
     if (program.includes("/") || program.includes(path.sep)) {
-        return candidates(path.resolve(program)).find(isExecutableFile);
+        return candidates(path.resolve(cwd, program)).find(isExecutableFile);
     }
     for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
         const found = candidates(path.join(dir, program)).find(isExecutableFile);
@@ -84,8 +91,8 @@ export class ServerStartError extends Error {
 }
 
 /** Fail early, with a useful message, when the program does not exist. */
-export function checkLaunchable(command: LaunchCommand): void {
-    if (findExecutable(command.program) === undefined) {
+export function checkLaunchable(command: LaunchCommand, cwd: string | undefined): void {
+    if (findExecutable(command.program, cwd) === undefined) {
         throw new ServerStartError(
             `Docs Daemon: cannot start the language server: \`${command.program}\` (from ${command.source}) `
             + `was not found or is not executable. ${INSTALL_HINT}`,

@@ -511,6 +511,7 @@ async function checkDatabasesSetting(page, dirs, command) {
     if (!extra) {
         throw new Error("set DOCS_DAEMON_EXTRA_DATABASE to a database built with docs-daemon build");
     }
+    await page.keyboard.press("Escape");
     fs.mkdirSync(path.join(dirs.workspace, "docs"), { recursive: true });
     fs.copyFileSync(extra, path.join(dirs.workspace, "docs", "extra.sqlite"));
     const startsBefore = serverStarts(dirs.userData);
