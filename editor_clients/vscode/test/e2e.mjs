@@ -18,7 +18,7 @@ const EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 const REPO = path.resolve(EXTENSION_DIR, "..", "..");
 const TOOLS = process.env.DOCS_DAEMON_TOOLS ?? path.join(REPO, ".tools");
 const ARTIFACTS = process.env.DOCS_DAEMON_ARTIFACTS ?? path.join(REPO, "test-artifacts", "vscode");
-const NODE_BIN = path.join(TOOLS, "node", "bin");
+const NODE_BIN = path.join(TOOLS, "bin");
 const CODE_SERVER = path.join(TOOLS, "code-server", "out", "node", "entry.js");
 
 // What the official documentation says, as a reader would check it on docs.python.org.
