@@ -55,6 +55,8 @@ class PageResult:
     path: str
     entries: list[DocEntry] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    #: Objects whose HTML could not be turned into text, with the reason.
+    failed: list[str] = field(default_factory=list)
 
 
 def extract_page(job: PageJob) -> PageResult:
@@ -70,10 +72,15 @@ def extract_page(job: PageJob) -> PageResult:
         if node is None:
             result.missing.append(target.qualname)
             result.entries.append(_entry(target, "", "", ""))
-        elif node.tag == "dt":
-            result.entries.append(_object_entry(target, node))
-        else:
-            result.entries.append(_section_entry(target, node))
+            continue
+        try:
+            if node.tag == "dt":
+                result.entries.append(_object_entry(target, node))
+            else:
+                result.entries.append(_section_entry(target, node))
+        except Exception as error:  # malformed HTML must cost one entry's text, not the build
+            result.failed.append(f"{target.qualname}: {type(error).__name__}: {error}")
+            result.entries.append(_entry(target, "", "", ""))
     return result
 
 

@@ -66,6 +66,8 @@ def build_sphinx_docset(
             found.setdefault(entry.qualname, entry)
         for qualname in result.missing:
             docset.warnings.append(f"{result.path}: no anchor for {qualname}")
+        for failure in result.failed:
+            docset.warnings.append(f"{result.path}: text of {failure}")
     for page in missing_pages:
         for target in targets_by_page[page]:
             found.setdefault(target.qualname, _empty_entry(target))
