@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from docs_daemon.builder.archive import safe_member_name
@@ -200,3 +203,22 @@ def test_quiet_progress_prints_nothing() -> None:
     progress.advance(3)
     progress.finish()
     assert stream.getvalue() == ""
+
+
+_LINE = st.one_of(
+    st.text(alphabet="abc XYZ_.(),=", max_size=30),
+    st.builds(lambda s: ">>> " + s, st.text(alphabet="abc 123+", max_size=15)),
+    st.builds(lambda s: "    " + s, st.text(alphabet="abc =1", max_size=15)),
+    st.just(""),
+)
+
+
+@given(st.lists(_LINE, max_size=25))
+def test_docstring_conversion_keeps_every_word_and_closes_fences(lines: list[str]) -> None:
+    doc = "\n".join(lines)
+    markdown = docstring_to_markdown(doc)
+    fences = [line for line in markdown.splitlines() if line.startswith("```")]
+    assert len(fences) % 2 == 0
+    assert re.findall(r"\w+", doc) == re.findall(
+        r"\w+", markdown.replace("```pycon", "").replace("```text", "")
+    )
