@@ -123,11 +123,22 @@ def write_database(output: Path, built: list[Docset]) -> WriteReport:
         os.umask(umask)
         temp.chmod(0o666 & ~umask)
         temp.replace(output)
+        _sync_directory(directory)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
     kinds = {d.name: Counter(str(e.kind) for e in d.entries) for d in built}
     return WriteReport(output, output.stat().st_size, kinds, kept)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make the rename itself durable (SQLite already synced the file's content)."""
+    with contextlib.suppress(OSError):  # not possible on every platform/file system
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _check_existing(output: Path) -> None:
