@@ -153,9 +153,25 @@ async def _converse(
     timings = await _sampled(budget, hover)
     result.hovers = [(index % len(points), t) for index, t in enumerate(timings)]
 
-    if not result.capabilities.get("completionProvider"):
-        result.pipelined_ms, result.pipelined_note = await _pipelined(client, budget, hover_params)
-        return
+    if result.capabilities.get("completionProvider"):
+        await _completions(client, workload, completion_uri, budget, result)
+
+    if result.capabilities.get("workspaceSymbolProvider"):
+
+        async def symbol(index: int) -> None:
+            query = SYMBOL_QUERIES[index % len(SYMBOL_QUERIES)]
+            await client.request("workspace/symbol", {"query": query})
+
+        result.symbols = await _sampled(budget, symbol)
+        result.flood_hovers, result.flood_searches = await _flood(client, budget, hover)
+
+    result.pipelined_ms, result.pipelined_note = await _pipelined(client, budget, hover_params)
+
+
+async def _completions(
+    client: LspClient, workload: Workload, completion_uri: str, budget: Budget, result: RoundResult
+) -> None:
+    """Completion after ``os.path.``, then resolving ``join`` when the server resolves."""
     completion_params = client.position(
         completion_uri, workload.completion_line, workload.completion_character
     )
@@ -175,17 +191,6 @@ async def _converse(
             await client.request("completionItem/resolve", chosen)
 
         result.resolves = await _sampled(budget, resolve)
-
-    if result.capabilities.get("workspaceSymbolProvider"):
-
-        async def symbol(index: int) -> None:
-            query = SYMBOL_QUERIES[index % len(SYMBOL_QUERIES)]
-            await client.request("workspace/symbol", {"query": query})
-
-        result.symbols = await _sampled(budget, symbol)
-        result.flood_hovers, result.flood_searches = await _flood(client, budget, hover)
-
-    result.pipelined_ms, result.pipelined_note = await _pipelined(client, budget, hover_params)
 
 
 async def _flood(
