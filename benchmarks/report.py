@@ -228,7 +228,11 @@ def targets(servers: Sequence[ServerRuns], scale: Sequence[ScaleResult]) -> list
         found.append(
             Target("≥ 5x faster than jedi-language-server on every symbol", 1 / worst, 0.2, "x")
         )
-    peers = [s for s in servers if s.rounds and s is not reference and s.spec.name != "naive"]
+    peers = [
+        s
+        for s in servers
+        if s.rounds and s is not reference and s.spec.name not in ("naive", "pygls floor")
+    ]
     peer_medians = [
         v for v in (over_rounds(s, _latency("hovers", None))[0] for s in peers) if v is not None
     ]

@@ -38,6 +38,8 @@ from measure import Budget, RoundResult, ServerSpec, run_round  # noqa: E402
 PEERS = BENCH / ".peers" / "bin"
 RESULTS = BENCH / "results"
 BUNDLED = ROOT / "data" / "python-3.11.sqlite"
+#: Servers of this project (more rounds: they are cheap); the rest are peers.
+OURS = ("docs-daemon", "naive", "pygls floor")
 
 
 def server_specs(cache_dir: Path) -> list[tuple[ServerSpec, str]]:
@@ -54,6 +56,11 @@ def server_specs(cache_dir: Path) -> list[tuple[ServerSpec, str]]:
             (python, str(BENCH / "naive_server.py"), "--db", str(BUNDLED)),
             env={"PYTHONPATH": str(ROOT)},
             note="the starting design: shared-cache memory URL + AsyncSession per request",
+        ),
+        ServerSpec(
+            "pygls floor",
+            (python, str(BENCH / "floor_server.py")),
+            note="a pygls server answering every hover with a fixed text: the transport's floor",
         ),
         ServerSpec("jedi-language-server", (str(PEERS / "jedi-language-server"),)),
         ServerSpec(
@@ -135,7 +142,7 @@ async def run(args: argparse.Namespace) -> int:
             if missing:
                 print(f"{spec.name}: {missing}", flush=True)
                 continue
-            rounds = ours_rounds if spec.name in ("docs-daemon", "naive") else peer_rounds
+            rounds = ours_rounds if spec.name in OURS else peer_rounds
             for index in range(rounds):
                 result: RoundResult = await run_round(spec, load, workspace, budget, ROOT)
                 runs.rounds.append(result)
