@@ -20,6 +20,7 @@ from docs_daemon.builder.keywords import keyword_label, python_keywords, topic_t
 from docs_daemon.builder.pages import PageJob, PageResult, Target, extract_page
 from docs_daemon.builder.progress import Progress
 from docs_daemon.builder.records import DocEntry, Docset
+from docs_daemon.builder.sequence_tables import sequence_table_entries
 from docs_daemon.builder.sources import DocFiles, find_shallowest
 from docs_daemon.schema import Kind
 
@@ -74,6 +75,8 @@ def build_sphinx_docset(
     if inventory.project.lower() == "python":
         for entry in _topic_keywords(inventory, found):
             found[entry.qualname] = entry
+    for entry in sequence_table_entries(files, prefix, base_url, found):
+        found.setdefault(entry.qualname, entry)
     docset.entries = list(found.values())
     return docset
 

@@ -19,6 +19,8 @@ from tests.builder.html_oracle import anchor_node, dt_text, first_sentence, plai
 
 pytestmark = pytest.mark.slow
 
+TABLES_URL = PYTHON_BASE_URL + "library/stdtypes.html"
+
 #: Hand-picked entries of every kind the stdlib inventory has.
 SPOT_CHECKS = [
     ("json.dumps", "function"),
@@ -62,7 +64,9 @@ def inventory(python_html: Path) -> sphobjinv.Inventory:
 
 
 def _entry(conn: sqlite3.Connection, qualname: str) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM entries WHERE qualname = ?", (qualname,)).fetchone()
+    row: sqlite3.Row | None = conn.execute(
+        "SELECT * FROM entries WHERE qualname = ?", (qualname,)
+    ).fetchone()
     assert row is not None, f"{qualname} is missing"
     return row
 
@@ -71,13 +75,97 @@ def test_counts_per_kind_equal_objects_inv(
     python_conn: sqlite3.Connection, inventory: sphobjinv.Inventory
 ) -> None:
     expected = Counter(o.role for o in inventory.objects if o.domain == "py")
-    found = Counter(
-        dict(python_conn.execute("SELECT kind, count(*) FROM entries GROUP BY kind").fetchall())
-    )
-    keywords = found.pop("keyword")
+    names = {o.name for o in inventory.objects if o.domain == "py"}
+    rows = python_conn.execute("SELECT qualname, kind FROM entries").fetchall()
+    found = Counter(r["kind"] for r in rows if r["qualname"] in names)
     assert found == expected
     assert sum(expected.values()) == 9309
+    others = Counter(r["kind"] for r in rows if r["qualname"] not in names)
+    keywords = others.pop("keyword")
     assert keywords >= 30
+    # Everything else comes from the sequence tables (see the tests below).
+    assert set(others) == {"method"}
+    assert others["method"] == len(_table_entries(python_conn))
+
+
+def _table_entries(conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
+    rows = conn.execute(
+        "SELECT * FROM entries WHERE url LIKE ? OR url LIKE ?",
+        (f"{TABLES_URL}#typesseq-common", f"{TABLES_URL}#typesseq-mutable"),
+    ).fetchall()
+    return {r["qualname"]: r for r in rows}
+
+
+def _table_rows(python_html: Path, anchor: str) -> dict[str, str]:
+    """Method name → result text of each ``s.NAME(...)`` row, read independently of the builder."""
+    node = anchor_node(python_html, "library/stdtypes.html", anchor)
+    while node.tag != "section":
+        assert node.parent is not None
+        node = node.parent
+    table = node.css_first("table")
+    assert table is not None
+    rows: dict[str, str] = {}
+    for tr in table.css("tbody tr"):
+        operation, result = (plain(td.text()) for td in tr.css("td")[:2])
+        match = re.match(r"s\.(\w+)\(", operation)
+        if match:
+            rows[match.group(1)] = result
+    return rows
+
+
+def test_sequence_table_methods(
+    python_conn: sqlite3.Connection, python_html: Path, inventory: sphobjinv.Inventory
+) -> None:
+    derived = _table_entries(python_conn)
+    mutable = _table_rows(python_html, "typesseq-mutable")
+    common = _table_rows(python_html, "typesseq-common")
+    assert {"append", "clear", "copy", "extend", "insert", "pop", "remove", "reverse"} <= set(
+        mutable
+    )
+    assert set(common) == {"index", "count"}
+    expected = {f"{t}.{n}": r for t in ("list", "bytearray") for n, r in mutable.items()}
+    expected |= {f"{t}.{n}": r for t in ("list", "tuple", "range") for n, r in common.items()}
+    # Only names the inventory lacks: bytearray documents its own index() and count().
+    documented = {o.name for o in inventory.objects if o.domain == "py"}
+    assert {"bytearray.index", "bytearray.count", "list.sort"} <= documented
+    expected = {q: r for q, r in expected.items() if q not in documented}
+    assert derived.keys() == expected.keys()
+    for qualname, result in expected.items():
+        row = derived[qualname]
+        type_name, _, name = qualname.partition(".")
+        assert (row["kind"], row["parent"], row["name"]) == ("method", type_name, name)
+        assert plain(result).lower() in plain(row["summary"]).lower()
+        assert row["body"].startswith(row["summary"])
+        assert "table of sequence operations" in row["body"]
+        assert row["priority"] < _entry(python_conn, "str.split")["priority"]
+        assert row["signature"].startswith("(") and row["signature"].endswith(")")
+
+
+def test_sequence_table_details(python_conn: sqlite3.Connection) -> None:
+    append = _entry(python_conn, "list.append")
+    assert "appends x to the end of the sequence" in plain(append["summary"]).lower()
+    assert append["signature"] == "(x)"
+    assert append["url"] == f"{TABLES_URL}#typesseq-mutable"
+    assert _entry(python_conn, "bytearray.append")["parent"] == "bytearray"
+    pop = _entry(python_conn, "list.pop")
+    assert pop["signature"] == "([i])"
+    assert "defaults to `-1`" in pop["body"]  # note (2) of the row
+    assert "ValueError" in _entry(python_conn, "list.remove")["body"]  # note (3)
+    index = _entry(python_conn, "tuple.index")
+    assert index["signature"] == "(x[, i[, j]])"
+    assert index["url"] == f"{TABLES_URL}#typesseq-common"
+    assert "ValueError" in index["body"]  # note (8)
+    assert _entry(python_conn, "range.count")["kind"] == "method"
+    # The inventory's own objects are untouched.
+    sort = _entry(python_conn, "list.sort")
+    assert sort["url"] == f"{TABLES_URL}#list.sort"
+    assert "in place" in sort["summary"] and "table of sequence operations" not in sort["body"]
+    assert "table of sequence operations" not in _entry(python_conn, "bytearray.count")["body"]
+    # One entry per name and type, whichever table mentions it (list is in both).
+    methods = python_conn.execute(
+        "SELECT parent, name FROM entries WHERE parent IN ('list', 'tuple', 'range', 'bytearray')"
+    ).fetchall()
+    assert len(methods) == len({(r["parent"], r["name"]) for r in methods})
 
 
 def test_every_inventory_object_has_text(
