@@ -44,7 +44,7 @@ def _properties() -> dict[str, dict[str, Any]]:
 
 
 def _server_settings() -> dict[str, dict[str, Any]]:
-    """package.json's settings that settings.ts sends to the server, by their wire name."""
+    """package.json's settings that the extension sends to the server, by their wire name."""
     return {
         key.removeprefix(PREFIX): spec
         for key, spec in _properties().items()
@@ -52,11 +52,11 @@ def _server_settings() -> dict[str, dict[str, Any]]:
     }
 
 
-def _settings_ts_keys() -> list[str]:
-    """The keys settings.ts declares it sends (INITIALIZATION_OPTION_KEYS)."""
-    source = (EXTENSION / "src" / "settings.ts").read_text(encoding="utf-8")
+def _extension_option_keys() -> list[str]:
+    """The keys the extension declares it sends (INITIALIZATION_OPTION_KEYS in options.ts)."""
+    source = (EXTENSION / "src" / "options.ts").read_text(encoding="utf-8")
     match = re.search(r"INITIALIZATION_OPTION_KEYS = \[(.*?)\]", source, re.DOTALL)
-    assert match is not None, "settings.ts no longer declares INITIALIZATION_OPTION_KEYS"
+    assert match is not None, "options.ts no longer declares INITIALIZATION_OPTION_KEYS"
     return re.findall(r'"(\w+)"', match.group(1))
 
 
@@ -70,8 +70,8 @@ def test_every_setting_is_documented_and_scoped() -> None:
         assert "default" in spec, f"{key} has no default"
 
 
-def test_settings_ts_sends_exactly_the_server_settings_of_package_json() -> None:
-    assert sorted(_settings_ts_keys()) == sorted(_server_settings())
+def test_extension_sends_exactly_the_server_settings_of_package_json() -> None:
+    assert sorted(_extension_option_keys()) == sorted(_server_settings())
 
 
 @pytest.fixture
@@ -187,10 +187,15 @@ def test_extension_in_real_vscode(tmp_path: Path) -> None:
             [sys.executable, "-m", "docs_daemon", "serve", "--cache-dir", str(tmp_path / "pages")]
         ),
     }
-    check = subprocess.run(
-        ["npm", "run", "--silent", "check"], cwd=EXTENSION, env=env, capture_output=True, text=True
-    )
-    assert check.returncode == 0, f"npm run check failed:\n{check.stdout}\n{check.stderr}"
+    for script in ("check", "test:unit"):
+        run = subprocess.run(
+            ["npm", "run", "--silent", script],
+            cwd=EXTENSION,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, f"npm run {script} failed:\n{run.stdout}\n{run.stderr}"
     e2e = subprocess.run(
         [str(NODE_BIN / "node"), "test/e2e.mjs"],
         cwd=EXTENSION,

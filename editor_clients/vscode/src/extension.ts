@@ -13,11 +13,10 @@ import {
     type LanguageClientOptions,
 } from "vscode-languageclient/node";
 import { searchDocumentation } from "./search";
+import { describe, resolveLaunchCommand } from "./launch";
 import {
     checkLaunchable,
-    describe,
     earlyExitMessage,
-    resolveLaunchCommand,
     ServerStartError,
     showStartError,
     startProcess,
