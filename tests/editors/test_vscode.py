@@ -37,6 +37,11 @@ SOURCE = "import json\njson.dumps({})\n"
 DUMPS = types.Position(line=1, character=7)
 
 
+def _python_path() -> str:
+    """PYTHONPATH that finds this checkout's docs_daemon whether or not it is installed."""
+    return os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+
+
 def _properties() -> dict[str, dict[str, Any]]:
     manifest = json.loads((EXTENSION / "package.json").read_text(encoding="utf-8"))
     properties: dict[str, dict[str, Any]] = manifest["contributes"]["configuration"]["properties"]
@@ -78,10 +83,7 @@ def test_extension_sends_exactly_the_server_settings_of_package_json() -> None:
 async def server(tmp_path: Path) -> AsyncIterator[LanguageClient]:
     """The real server over stdio, started as the extension starts it."""
     client = make_test_lsp_client()
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    }
+    env = {**os.environ, "PYTHONPATH": _python_path()}
     await client.start_io(
         sys.executable, "-m", "docs_daemon", "serve", "--cache-dir", str(tmp_path), env=env
     )
@@ -168,7 +170,7 @@ def test_extension_in_real_vscode(tmp_path: Path) -> None:
     _require(CODE_SERVER, "code-server")
     _require(EXTENSION / "node_modules" / ".bin" / "vsce", "the extension's npm packages")
     chromium = require_tool("chromium", INSTALL_HINT)
-    python_path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    python_path = _python_path()
     # A second, small docset for the databases-setting step, built by the real builder.
     extra = tmp_path / "extra.sqlite"
     subprocess.run(
