@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from docs_daemon.render import page_markdown
@@ -41,7 +42,7 @@ class PageCache:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problem: str | None = None
-        self._written: set[Path] = set()
+        self._written: set[tuple[str, str]] = set()
 
     def path_for(self, entry_docset: str, qualname: str) -> Path:
         path = (
@@ -55,18 +56,26 @@ class PageCache:
     def uri_for(self, entry_docset: str, qualname: str) -> str:
         return self.path_for(entry_docset, qualname).as_uri()
 
+    def has(self, docset: str, qualname: str) -> bool:
+        """Whether this process has written the page (so its URI can be handed out)."""
+        return (docset, qualname) in self._written
+
     def write(self, entry: Entry) -> str:
         """Write the page if this process has not yet; return its ``file://`` URI."""
-        path = self.path_for(entry.docset, entry.qualname)
-        if path not in self._written:
+        if not self.has(entry.docset, entry.qualname):
+            text = page_markdown(entry)
             try:
-                self._write_atomically(path, page_markdown(entry))
+                self._write_atomically(self.path_for(entry.docset, entry.qualname), text)
             except OSError as error:
                 self._fall_back(error)
-                path = self.path_for(entry.docset, entry.qualname)
-                self._write_atomically(path, page_markdown(entry))
-            self._written.add(path)
+                self._write_atomically(self.path_for(entry.docset, entry.qualname), text)
+            self._written.add((entry.docset, entry.qualname))
         return self.uri_for(entry.docset, entry.qualname)
+
+    def write_all(self, entries: Iterable[Entry]) -> None:
+        """Write several pages (from a worker thread: this is file I/O)."""
+        for entry in entries:
+            self.write(entry)
 
     def _fall_back(self, error: OSError) -> None:
         fallback = Path(tempfile.mkdtemp(prefix="docs-daemon-pages-"))
@@ -76,6 +85,7 @@ class PageCache:
         )
         log.warning("%s", self.problem)
         self.root = fallback
+        self._written.clear()  # pages under the old root are not handed out any more
 
     @staticmethod
     def _write_atomically(path: Path, text: str) -> None:

@@ -54,6 +54,7 @@ class DocsServer(LanguageServer):
         #: Messages raised before ``initialized`` (e.g. bad settings) are shown after it.
         self._pending_messages: list[tuple[types.MessageType, str]] = []
         self._client_ready = False
+        self._page_problem_told = False
         self._background: set[asyncio.Task[Any]] = set()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
@@ -142,6 +143,12 @@ class DocsServer(LanguageServer):
         for kind, message in self._pending_messages:
             self.window_show_message(types.ShowMessageParams(type=kind, message=message))
         self._pending_messages.clear()
+
+    def report_page_problem(self) -> None:
+        """Say once that pages moved to a temporary directory (symbols keep working)."""
+        if self.pages.problem is not None and not self._page_problem_told:
+            self._page_problem_told = True
+            self.tell(types.MessageType.Warning, f"docs-daemon: {self.pages.problem}")
 
     def spawn(self, coroutine: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coroutine)

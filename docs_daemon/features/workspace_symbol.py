@@ -7,6 +7,7 @@ picks one; the others (e.g. Neovim) get full locations with pages written up fro
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -39,16 +40,21 @@ async def workspace_symbol(
     hits = await store.search(query, limit=ls.settings.max_results)
     if _lazy_locations(ls):
         return [_symbol(hit, types.LocationUriOnly(uri=_uri(ls, hit))) for hit in hits]
-    entries = await store.lookup_many([hit.qualname for hit in hits])
-    by_key = {(e.docset, e.qualname): e for e in entries}
-    symbols = []
-    for hit in hits:
-        entry = by_key.get((hit.docset, hit.qualname))
-        if entry is None:
-            continue
-        uri = ls.pages.write(entry)
-        symbols.append(_symbol(hit, types.Location(uri=uri, range=_TOP)))
-    return symbols
+    # Clients that open the location directly need the page on disk now: write the ones this
+    # process has not written yet (none, once warm), off the event loop.
+    missing = [hit for hit in hits if not ls.pages.has(hit.docset, hit.qualname)]
+    if missing:
+        entries = await store.lookup_many([hit.qualname for hit in missing])
+        wanted = {(hit.docset, hit.qualname) for hit in missing}
+        await asyncio.to_thread(
+            ls.pages.write_all, [e for e in entries if (e.docset, e.qualname) in wanted]
+        )
+        ls.report_page_problem()
+    return [
+        _symbol(hit, types.Location(uri=_uri(ls, hit), range=_TOP))
+        for hit in hits
+        if ls.pages.has(hit.docset, hit.qualname)
+    ]
 
 
 def _uri(ls: DocsServer, hit: EntryBrief) -> str:
@@ -78,5 +84,7 @@ async def resolve(ls: DocsServer, symbol: types.WorkspaceSymbol) -> types.Worksp
         None,
     ) or await store.lookup(qualname)
     if entry is not None:
-        symbol.location = types.Location(uri=ls.pages.write(entry), range=_TOP)
+        uri = await asyncio.to_thread(ls.pages.write, entry)
+        ls.report_page_problem()
+        symbol.location = types.Location(uri=uri, range=_TOP)
     return symbol
