@@ -1,13 +1,14 @@
 // Lint the extension sources (typed rules) and the end-to-end script (plain Node).
 import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-export default tseslint.config(
+export default defineConfig(
     { ignores: ["dist/**", "node_modules/**"] },
     {
         files: ["src/**/*.ts", "test/**/*.ts"],
-        extends: [js.configs.recommended, ...tseslint.configs.recommendedTypeChecked],
+        extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
         languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
         rules: {
             "@typescript-eslint/no-floating-promises": "error",
