@@ -165,8 +165,8 @@ def symbol_table(servers: Sequence[ServerRuns]) -> list[str]:
 def scale_table(results: Sequence[ScaleResult]) -> list[str]:
     lines = [
         "| size | file | spawn→ready | RSS after load | peak RSS | hover median | hover p99 "
-        "| search median | search p99 | one-letter search p99 |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| search median | search p99 | one-letter search p99 | search p99, lazy pages |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         cells = [
@@ -180,6 +180,7 @@ def scale_table(results: Sequence[ScaleResult]) -> list[str]:
             _fmt(median(r.searches) if r.searches else None),
             _fmt(percentile(r.searches, 0.99) if r.searches else None),
             _fmt(percentile(r.broad_searches, 0.99) if r.broad_searches else None),
+            _fmt(percentile(r.lazy_searches, 0.99) if r.lazy_searches else None),
         ]
         if r.errors:
             cells[-1] += " (error: " + "; ".join(r.errors) + ")"
@@ -301,6 +302,10 @@ def plot_scale(results: Sequence[ScaleResult], path: Path) -> bool:
         ("hover p99", [percentile(r.hovers, 0.99) if r.hovers else None for r in ordered]),
         ("search median", [median(r.searches) if r.searches else None for r in ordered]),
         ("search p99", [percentile(r.searches, 0.99) if r.searches else None for r in ordered]),
+        (
+            "search p99, lazy pages",
+            [percentile(r.lazy_searches, 0.99) if r.lazy_searches else None for r in ordered],
+        ),
         (
             "one-letter search p99",
             [percentile(r.broad_searches, 0.99) if r.broad_searches else None for r in ordered],

@@ -232,7 +232,9 @@ def write_report(
             "",
             "Synthetic databases: the bundled one plus N-1 renamed copies of every entry "
             "(`benchmarks/scale_databases.py`). Search queries are the 10 typed ones; the "
-            "one-letter column is the flood's queries, run one at a time.",
+            "one-letter column is the flood's queries, run one at a time. The client does not "
+            "resolve symbols lazily (like Neovim), so searches also write each result's page; "
+            "the last column repeats the typed queries from a client that does (like VS Code).",
             "",
             *report.scale_table(scale_results),
             "",

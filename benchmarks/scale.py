@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lsp_client import LspClient
+from lsp_client import CAPABILITIES, LspClient
 from measure import Budget
 from process_tree import RssSampler, tree_rss
 from workload import FLOOD_QUERIES, SYMBOL_QUERIES, Workload
@@ -29,6 +29,9 @@ class ScaleResult:
     hovers: list[float] = field(default_factory=list)
     searches: list[float] = field(default_factory=list)
     broad_searches: list[float] = field(default_factory=list)
+    #: The typed queries again from a client that resolves symbol locations lazily (VS Code):
+    #: no documentation page is written while searching.
+    lazy_searches: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -91,7 +94,44 @@ async def measure_scale(
         await sampler.stop()
         result.peak_rss = sampler.peak
         await client.close()
+    try:
+        result.lazy_searches = await _lazy_searches(argv, cwd, workspace, budget)
+    except Exception as error:
+        result.errors.append(f"lazy: {type(error).__name__}: {error}")
     return result
+
+
+LAZY_CAPABILITIES = {
+    **CAPABILITIES,
+    "workspace": {
+        **CAPABILITIES["workspace"],
+        "symbol": {"resolveSupport": {"properties": ["location.range"]}},
+    },
+}
+
+
+async def _lazy_searches(
+    argv: list[str], cwd: Path, workspace: Path, budget: Budget
+) -> list[float]:
+    client = await LspClient.spawn(argv, cwd=cwd)
+    try:
+        await client.initialize(workspace, capabilities=LAZY_CAPABILITIES)
+        await client.wait_notification(
+            lambda method, params: (
+                method == "docsDaemon/status"
+                and isinstance(params, dict)
+                and params.get("state") in ("ready", "failed")
+            ),
+            seconds=READY_TIMEOUT,
+        )
+        return await _timed(
+            budget.samples,
+            lambda i: client.request(
+                "workspace/symbol", {"query": SYMBOL_QUERIES[i % len(SYMBOL_QUERIES)]}
+            ),
+        )
+    finally:
+        await client.close()
 
 
 async def _timed(count: int, action: Callable[[int], Awaitable[Any]]) -> list[float]:

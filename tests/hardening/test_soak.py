@@ -118,3 +118,45 @@ def test_soak_mixed_requests(tmp_path: Path) -> None:
         assert last <= 2 * first + 0.002, f"hover p99 drifted from {first:.4f} s to {last:.4f} s"
     finally:
         peer.close()
+
+
+#: Typing is the commonest traffic: this many edits may not grow memory by more than
+#: TYPING_GROWTH_BOUND once warm.
+TYPING_EDITS = 5_000
+TYPING_GROWTH_BOUND = 2 << 20
+
+
+def test_typing_does_not_grow_memory(tmp_path: Path) -> None:
+    """Every keystroke is a didChange notification; none may leave anything behind.
+
+    Found by the soak: pygls 2.1 keeps a future per notification handled by its built-in
+    document handlers (``JsonRPCProtocol._request_futures``, never popped for notifications),
+    about 1.9 KB per keystroke.
+    """
+    peer = start_peer(tmp_path / "cache")
+    uri = "file:///soak/typing.py"
+    try:
+        peer.open(uri, SOURCE)
+
+        def type_edits(first: int, count: int) -> None:
+            for version in range(first, first + count):
+                peer.notify(
+                    "textDocument/didChange",
+                    {
+                        "textDocument": {"uri": uri, "version": version},
+                        "contentChanges": [{"text": SOURCE + f"\nx = {version}\n"}],
+                    },
+                )
+            peer.known_hover(timeout=30)  # every edit before it has been handled
+
+        type_edits(2, 500)  # warm-up
+        before = rss_bytes(peer.process.pid)
+        type_edits(502, TYPING_EDITS)
+        growth = rss_bytes(peer.process.pid) - before
+        print(f"\n{TYPING_EDITS} edits: RSS {growth / 2**20:+.2f} MiB")
+        assert growth <= TYPING_GROWTH_BOUND, (
+            f"{TYPING_EDITS} edits grew RSS by {growth / 2**20:.1f} MiB "
+            f"({growth / TYPING_EDITS:.0f} bytes per edit)"
+        )
+    finally:
+        peer.close()
