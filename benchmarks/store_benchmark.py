@@ -1,0 +1,615 @@
+"""Store benchmark: this store vs the naive design vs raw sqlite3, load time and RSS by size.
+
+One run prints (and writes to benchmarks/results/store.md) median / p99 latencies in
+microseconds per query kind for:
+
+* **floor**: raw ``sqlite3`` on the store's own memory copy, same SQL, no event loop;
+* **store**: ``DocStore`` (memdb copy, held aiosqlite lanes, pre-compiled statements);
+* **naive**: the design the project started from: a shared-cache ``mode=memory`` URL kept
+  alive by a sync engine, read through an ``AsyncSession`` per request, statements built
+  per call (SQLAlchemy then picks a single shared connection for it);
+
+then lookup latency while searches flood the store, and, in a fresh process per database
+size (bundled, synthetic 10x and 50x), load time, RSS before/after load, after a hot-reload
+swap and after close, and lookup/search latency at that size.
+
+    python benchmarks/store_benchmark.py [--sizes 10,50] [--synthetic-dir DIR] [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import aiosqlite  # noqa: E402
+from sqlalchemy import create_engine, literal_column, select  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine  # noqa: E402
+from sqlalchemy.pool import AsyncAdaptedQueuePool  # noqa: E402
+
+from benchmarks.synthetic import make_synthetic, synthetic_path  # noqa: E402
+from docs_daemon.bundled import bundled_database_path  # noqa: E402
+from docs_daemon.schema import entries  # noqa: E402
+from docs_daemon.store import DocStore  # noqa: E402
+from docs_daemon.store import statements as sql  # noqa: E402
+from docs_daemon.store.ranking import fts_query, like_escape  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "store.md"
+NOTES_MARKER = "<!-- notes below are kept when the benchmark rewrites this file -->"
+
+#: Symbol-search queries typed in editors: names, prefixes, dotted, multi-word, one letter,
+#: fuzzy, substring, nothing-matches, and FTS syntax.
+SEARCH_QUERIES = [
+    "dumps", "json", "path join", "os.path.jo", "odict", "OrderedDict", "a", "s", "get",
+    "ickle", "read", "ThreadPool", "sock", "zzz", "split", "Decimal", "NEAR(", 'a "b',
+]  # fmt: skip
+
+Timer = Callable[[], Awaitable[object]]
+
+
+def rss_bytes() -> int:
+    with Path("/proc/self/status").open() as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def summarize(samples: Sequence[float]) -> tuple[float, float]:
+    """Median and p99 in microseconds."""
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) * 1e6, p99 * 1e6
+
+
+async def time_async(calls: Sequence[Timer], rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        for call in calls:
+            started = time.perf_counter()
+            await call()
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
+def time_sync(calls: Sequence[Callable[[], object]], rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        for call in calls:
+            started = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - started)
+    return samples
+
+
+@dataclass
+class Workload:
+    qualnames: list[str]
+    parents: list[str]
+    short_names: list[str]
+
+
+def sample_workload(path: Path, count: int, seed: int = 7) -> Workload:
+    connection = sqlite3.connect(path)
+    rows = connection.execute("SELECT qualname, name FROM entries ORDER BY id").fetchall()
+    parents = [
+        row[0]
+        for row in connection.execute(
+            "SELECT parent FROM entries WHERE parent IS NOT NULL GROUP BY parent "
+            "HAVING count(*) >= 3 ORDER BY parent"
+        )
+    ]
+    connection.close()
+    rng = random.Random(seed)
+    picked = rng.sample(rows, min(count, len(rows)))
+    return Workload(
+        qualnames=[qualname for qualname, _ in picked],
+        parents=rng.sample(parents, min(count // 3, len(parents))),
+        short_names=[name for _, name in picked[: count // 3]],
+    )
+
+
+# -- the naive design (as measured in design.md), implemented here only to compare ------------
+
+
+class NaiveStore:
+    """Shared-cache memory URL + sync keeper + AsyncSession per request, statements per call."""
+
+    def __init__(self, path: Path) -> None:
+        name = f"naive-{uuid.uuid4().hex}"
+        url = f"sqlite+pysqlite:///file:{name}?mode=memory&cache=shared&uri=true"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the pool choice warning is part of the design
+            self.keeper_engine = create_engine(url)
+        self.keeper = self.keeper_engine.raw_connection()
+        source = sqlite3.connect(path)
+        source.backup(self.keeper.driver_connection)  # type: ignore[arg-type]
+        source.close()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.engine = create_async_engine(
+                f"sqlite+aiosqlite:///file:{name}?mode=memory&cache=shared&uri=true"
+            )
+
+    async def lookup(self, qualname: str) -> object:
+        async with AsyncSession(self.engine) as session:
+            result = await session.execute(select(entries).where(entries.c.qualname == qualname))
+            return result.first()
+
+    async def members(self, parent: str, prefix: str = "") -> object:
+        async with AsyncSession(self.engine) as session:
+            result = await session.execute(
+                select(entries)
+                .where(entries.c.parent == parent, entries.c.name.like(like_escape(prefix) + "%"))
+                .order_by(entries.c.name)
+            )
+            return result.all()
+
+    async def search(self, query: str, limit: int = 50) -> object:
+        match = fts_query(query.split(), min_length=1)
+        if match is None:
+            return []
+        async with AsyncSession(self.engine) as session:
+            result = await session.execute(
+                select(entries)
+                .join_from(entries, sql._fts, entries.c.id == sql._fts.c.rowid)
+                .where(sql._fts_match)
+                .order_by(literal_column("rank"))
+                .limit(limit),
+                {"match": match},
+            )
+            return result.all()
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+        self.keeper.close()
+        self.keeper_engine.dispose()
+
+
+# -- the floor: raw sqlite3 on the store's memory copy ----------------------------------------
+
+
+class Floor:
+    def __init__(self, uri: str) -> None:
+        self.connection = sqlite3.connect(uri, uri=True)
+        self.connection.execute(f"PRAGMA mmap_size = {1 << 30}")
+
+    def lookup(self, qualname: str) -> object:
+        return self.connection.execute(sql.LOOKUP.sql, {"qualname": qualname}).fetchall()
+
+    def members(self, parent: str) -> object:
+        params = sql.MEMBERS.all_docsets.bind(parent=parent, pat="%", cap=500)
+        return self.connection.execute(sql.MEMBERS.all_docsets.sql, params).fetchall()
+
+    def resolve(self, name: str) -> object:
+        params = sql.RESOLVE_NAME.all_docsets.bind(name=name, cap=200)
+        return self.connection.execute(sql.RESOLVE_NAME.all_docsets.sql, params).fetchall()
+
+    def search(self, query: str) -> object:
+        """The SQL of the store's first search stages plus the winners' briefs, unranked."""
+        words = query.split()
+        ids: list[int] = []
+        by_name = sql.CANDIDATES_BY_NAME.all_docsets
+        params = by_name.bind(pat=like_escape(words[-1]) + "%", cap=200)
+        ids += [row[0] for row in self.connection.execute(by_name.sql, params)]
+        match = fts_query(words)
+        if match is not None:
+            by_words = sql.CANDIDATES_BY_WORDS.all_docsets
+            params = by_words.bind(match=match, cap=200)
+            ids += [row[0] for row in self.connection.execute(by_words.sql, params)]
+        params = sql.BRIEFS_BY_ID.bind(ids=json.dumps(ids[:50]))
+        return self.connection.execute(sql.BRIEFS_BY_ID.sql, params).fetchall()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+# -- part 1: per query kind on the bundled database --------------------------------------------
+
+
+async def compare_designs(
+    path: Path, rounds: int
+) -> list[tuple[str, dict[str, tuple[float, float]]]]:
+    workload = sample_workload(path, 300)
+    store = DocStore([path])
+    await store.wait_ready()
+    (info,) = await store.databases()
+    floor = Floor(info.uri)
+    naive = NaiveStore(path)
+    kinds: list[tuple[str, list[Callable[[], object]], list[Timer], list[Timer]]] = [
+        (
+            "lookup",
+            [lambda q=q: floor.lookup(q) for q in workload.qualnames],
+            [lambda q=q: store.lookup(q) for q in workload.qualnames],
+            [lambda q=q: naive.lookup(q) for q in workload.qualnames],
+        ),
+        (
+            "members",
+            [lambda p=p: floor.members(p) for p in workload.parents],
+            [lambda p=p: store.members(p) for p in workload.parents],
+            [lambda p=p: naive.members(p) for p in workload.parents],
+        ),
+        (
+            "resolve",
+            [lambda n=n: floor.resolve(n) for n in workload.short_names],
+            [lambda n=n: store.resolve(n) for n in workload.short_names],
+            [],
+        ),
+        (
+            "search",
+            [lambda q=q: floor.search(q) for q in SEARCH_QUERIES],
+            [lambda q=q: store.search(q) for q in SEARCH_QUERIES],
+            [lambda q=q: naive.search(q) for q in SEARCH_QUERIES],
+        ),
+    ]
+    results = []
+    for kind, floor_calls, store_calls, naive_calls in kinds:
+        search_rounds = rounds * 10 if kind == "search" else rounds
+        time_sync(floor_calls, 1)  # warm
+        await time_async(store_calls, 1)
+        row = {
+            "floor": summarize(time_sync(floor_calls, search_rounds)),
+            "store": summarize(await time_async(store_calls, search_rounds)),
+        }
+        if naive_calls:
+            await time_async(naive_calls, 1)
+            row["naive"] = summarize(await time_async(naive_calls, search_rounds))
+        results.append((kind, row))
+        print(f"  {kind}: " + ", ".join(f"{k} {v[0]:.0f}/{v[1]:.0f} us" for k, v in row.items()))
+    floor.close()
+    await naive.close()
+    await store.close()
+    return results
+
+
+async def lookup_layers(path: Path, rounds: int) -> list[tuple[str, tuple[float, float]]]:
+    """Where a point lookup's time goes, layer by layer, on one memory copy."""
+    workload = sample_workload(path, 300)
+    names = workload.qualnames
+    store = DocStore([path])
+    await store.wait_ready()
+    database = store._databases[0]
+    uri = database.info.uri
+    # A second engine on the same memory copy: the store's own pool is all checked out as lanes.
+    engine = create_async_engine(
+        "sqlite+aiosqlite://",
+        async_creator=lambda: aiosqlite.connect(uri, uri=True),
+        poolclass=AsyncAdaptedQueuePool,
+        pool_size=2,
+    )
+    statement = select(*sql.ENTRY_COLUMNS).where(entries.c.qualname == sql.bindparam("q"))
+    floor = Floor(database.info.uri)
+    rows: list[tuple[str, tuple[float, float]]] = []
+    rows.append(
+        (
+            "raw sqlite3, memory copy",
+            summarize(time_sync([lambda q=q: floor.lookup(q) for q in names], rounds)),
+        )
+    )
+
+    async def driver(q: str) -> object:
+        return await database.fetch(sql.LOOKUP.sql, {"qualname": q})
+
+    rows.append(
+        (
+            "held aiosqlite lane, pre-compiled SQL",
+            summarize(await time_async([lambda q=q: driver(q) for q in names], rounds)),
+        )
+    )
+    async with engine.connect() as held:
+
+        async def core_held(q: str) -> object:
+            return (await held.execute(statement, {"q": q})).first()
+
+        rows.append(
+            (
+                "SQLAlchemy async Core, held connection",
+                summarize(await time_async([lambda q=q: core_held(q) for q in names], rounds)),
+            )
+        )
+
+    async def core_checkout(q: str) -> object:
+        async with engine.connect() as connection:
+            return (await connection.execute(statement, {"q": q})).first()
+
+    rows.append(
+        (
+            "SQLAlchemy async Core, checkout per request",
+            summarize(await time_async([lambda q=q: core_checkout(q) for q in names], rounds)),
+        )
+    )
+    rows.append(
+        (
+            "DocStore.lookup (lane + Entry)",
+            summarize(await time_async([lambda q=q: store.lookup(q) for q in names], rounds)),
+        )
+    )
+    floor.close()
+    await engine.dispose()
+    await store.close()
+    for label, (median, p99) in rows:
+        print(f"  {label}: {median:.0f}/{p99:.0f} us")
+    return rows
+
+
+# -- part 2: isolation ----------------------------------------------------------------------
+
+
+async def lookups_under_flood(
+    lookup: Callable[[str], Awaitable[object]],
+    search: Callable[[str], Awaitable[object]],
+    names: Sequence[str],
+    seconds: float,
+) -> tuple[float, float, float, float]:
+    """Lookup median/p99/max (us) while 4 tasks search without pause; searches per second."""
+    stop = asyncio.Event()
+    searches = 0
+
+    async def flood(queries: Sequence[str]) -> None:
+        nonlocal searches
+        while not stop.is_set():
+            for query in queries:
+                await search(query)
+                searches += 1
+
+    floods = [asyncio.create_task(flood(SEARCH_QUERIES[i::4])) for i in range(4)]
+    samples = []
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for name in names:
+            begin = time.perf_counter()
+            await lookup(name)
+            samples.append(time.perf_counter() - begin)
+            await asyncio.sleep(0.001)
+    stop.set()
+    await asyncio.gather(*floods)
+    median, p99 = summarize(samples)
+    return median, p99, max(samples) * 1e6, searches / seconds
+
+
+async def isolation(
+    path: Path, seconds: float
+) -> list[tuple[str, tuple[float, float, float, float]]]:
+    names = sample_workload(path, 60).qualnames
+    rows = []
+    for pool in (1, 2, 4, 6):
+        store = DocStore([path], pool_size=pool)
+        await store.wait_ready()
+        result = await lookups_under_flood(
+            store.lookup, lambda q: store.search(q, 200), names, seconds
+        )
+        rows.append((f"store, {pool} connection(s)", result))
+        await store.close()
+    naive = NaiveStore(path)
+    result = await lookups_under_flood(naive.lookup, lambda q: naive.search(q, 200), names, seconds)
+    rows.append(("naive (one shared connection)", result))
+    await naive.close()
+    for label, (median, p99, worst, rate) in rows:
+        print(f"  {label}: lookup {median:.0f}/{p99:.0f}/max {worst:.0f} us, {rate:.0f} searches/s")
+    return rows
+
+
+# -- part 3: load and memory by size, one fresh process per database ----------------------------
+
+
+async def size_worker(path: Path, rounds: int) -> dict[str, Any]:
+    """Runs in its own process: load, RSS, latencies, reload swap, close."""
+    workload = sample_workload(path, 300)
+    before = rss_bytes()
+    store = DocStore([path])
+    started = time.perf_counter()
+    await store.wait_ready()
+    load = time.perf_counter() - started
+    loaded = rss_bytes()
+    lookups = summarize(
+        await time_async([lambda q=q: store.lookup(q) for q in workload.qualnames], rounds)
+    )
+    searches = summarize(
+        await time_async([lambda q=q: store.search(q) for q in SEARCH_QUERIES], rounds * 5)
+    )
+    members = summarize(
+        await time_async([lambda p=p: store.members(p) for p in workload.parents], rounds)
+    )
+    queried = rss_bytes()
+    os.utime(path)  # a "rebuild": the watcher sees a new mtime and swaps in a fresh copy
+    await store.reload()
+    swapped = rss_bytes()
+    (info,) = await store.databases()
+    await store.close()
+    closed = rss_bytes()
+    return {
+        "size": path.stat().st_size,
+        "load_ms": load * 1e3,
+        "reload_ms": info.load_seconds * 1e3,
+        "rss_before": before,
+        "rss_loaded": loaded,
+        "rss_queried": queried,
+        "rss_swapped": swapped,
+        "rss_closed": closed,
+        "lookup": lookups,
+        "search": searches,
+        "members": members,
+    }
+
+
+def measure_size(path: Path, rounds: int) -> dict[str, Any]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--size-worker", str(path), "--rounds", str(rounds)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def load_times(path: Path, repeats: int) -> tuple[float, float]:
+    """Median and best load time (ms) of the bundled database over several loads."""
+
+    async def once() -> float:
+        store = DocStore([path])
+        started = time.perf_counter()
+        await store.wait_ready()
+        elapsed = time.perf_counter() - started
+        await store.close()
+        return elapsed * 1e3
+
+    samples = [asyncio.run(once()) for _ in range(repeats)]
+    return statistics.median(samples), min(samples)
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def _mib(value: float) -> str:
+    return f"{value / (1 << 20):.1f}"
+
+
+def render(
+    designs: list[tuple[str, dict[str, tuple[float, float]]]],
+    layers: list[tuple[str, tuple[float, float]]],
+    isolated: list[tuple[str, tuple[float, float, float, float]]],
+    sizes: list[tuple[str, dict[str, Any]]],
+    bundled_load: tuple[float, float],
+) -> str:
+    lines = [
+        "# Store benchmark",
+        "",
+        f"Generated by `python benchmarks/store_benchmark.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}. "
+        "Times in microseconds, median / p99. The machine is shared and noisy: p99 moves by ±50% between runs.",
+        "",
+        "## Per query kind, bundled stdlib database",
+        "",
+        "| query | floor (raw sqlite3) | this store | naive design | store ÷ floor (median) | naive ÷ store (median) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind, row in designs:
+        floor, store = row["floor"], row["store"]
+        naive = row.get("naive")
+        lines.append(
+            f"| {kind} | {floor[0]:.0f} / {floor[1]:.0f} | {store[0]:.0f} / {store[1]:.0f} | "
+            + (f"{naive[0]:.0f} / {naive[1]:.0f}" if naive else "—")
+            + f" | {store[0] / floor[0]:.1f}x | "
+            + (f"{naive[0] / store[0]:.1f}x" if naive else "—")
+            + " |"
+        )
+    lines += [
+        "",
+        "Floor search = the SQL of the store's first two candidate stages plus fetching 50 briefs, without ranking; "
+        "naive search = one FTS5 query ranked by bm25 (`ORDER BY rank`) through an `AsyncSession`.",
+        "",
+        "## Where a point lookup's time goes",
+        "",
+        "| layer | median | p99 |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {label} | {m:.0f} | {p:.0f} |" for label, (m, p) in layers]
+    lines += [
+        "",
+        "## Lookups while four tasks flood the store with searches (limit 200)",
+        "",
+        "| design | lookup median | lookup p99 | lookup max | searches/s |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {label} | {m:.0f} | {p:.0f} | {w:.0f} | {r:.0f} |" for label, (m, p, w, r) in isolated
+    ]
+    lines += [
+        "",
+        f"## Load and memory by size (fresh process each; bundled load over 5 runs: median {bundled_load[0]:.0f} ms, best {bundled_load[1]:.0f} ms)",
+        "",
+        "| database | size MiB | load ms | RSS growth MiB (x size) | after queries | after reload swap | after close | lookup | members | search |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, r in sizes:
+        base = r["rss_before"]
+        growth = r["rss_loaded"] - base
+        lines.append(
+            f"| {label} | {_mib(r['size'])} | {r['load_ms']:.0f} | {_mib(growth)} ({growth / r['size']:.2f}x) | "
+            f"{_mib(r['rss_queried'] - base)} | {_mib(r['rss_swapped'] - base)} | {_mib(r['rss_closed'] - base)} | "
+            f"{r['lookup'][0]:.0f} / {r['lookup'][1]:.0f} | {r['members'][0]:.0f} / {r['members'][1]:.0f} | "
+            f"{r['search'][0]:.0f} / {r['search'][1]:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_results(table: str) -> None:
+    notes = ""
+    if RESULTS.exists():
+        text = RESULTS.read_text()
+        if NOTES_MARKER in text:
+            notes = text.split(NOTES_MARKER, 1)[1]
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(table + "\n" + NOTES_MARKER + notes)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,50", help="synthetic size factors ('' for none)")
+    parser.add_argument("--synthetic-dir", type=Path, help="reuse/keep synthetic databases here")
+    parser.add_argument("--rounds", type=int, default=5, help="passes over each workload")
+    parser.add_argument("--flood-seconds", type=float, default=1.5)
+    parser.add_argument("--no-write", action="store_true", help=f"do not rewrite {RESULTS.name}")
+    parser.add_argument("--size-worker", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.size_worker:
+        print(json.dumps(asyncio.run(size_worker(args.size_worker, args.rounds))))
+        return 0
+
+    bundled = bundled_database_path()
+    work = Path(tempfile.mkdtemp(prefix="docs-daemon-bench-"))
+    synthetic_dir = args.synthetic_dir or work
+    synthetic_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        print("per query kind (median/p99):")
+        designs = asyncio.run(compare_designs(bundled, args.rounds))
+        print("lookup layers:")
+        layers = asyncio.run(lookup_layers(bundled, args.rounds))
+        print("isolation:")
+        isolated = asyncio.run(isolation(bundled, args.flood_seconds))
+        bundled_load = load_times(bundled, 5)
+        print(f"bundled load: median {bundled_load[0]:.0f} ms, best {bundled_load[1]:.0f} ms")
+        sizes = []
+        copy = work / bundled.name  # the size worker touches its file to force a reload
+        shutil.copyfile(bundled, copy)
+        sizes.append(("stdlib (bundled)", measure_size(copy, args.rounds)))
+        for factor in [int(f) for f in args.sizes.split(",") if f.strip()]:
+            target = synthetic_path(synthetic_dir, bundled, factor)
+            if not target.exists():
+                print(f"building the {factor}x database...")
+                make_synthetic(bundled, target, factor)
+            sizes.append((f"synthetic {factor}x", measure_size(target, args.rounds)))
+        for label, result in sizes:
+            print(
+                f"  {label}: load {result['load_ms']:.0f} ms, search {result['search'][0]:.0f}/{result['search'][1]:.0f} us"
+            )
+        table = render(designs, layers, isolated, sizes, bundled_load)
+        print(table)
+        if not args.no_write:
+            write_results(table)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
