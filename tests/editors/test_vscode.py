@@ -186,7 +186,7 @@ def test_extension_in_real_vscode(tmp_path: Path) -> None:
         "CHROMIUM": chromium,
         "DOCS_DAEMON_EXTRA_DATABASE": str(extra),
         "DOCS_DAEMON_SERVER_COMMAND": json.dumps(
-            [sys.executable, "-m", "docs_daemon", "serve", "--cache-dir", str(tmp_path / "pages")]
+            [sys.executable, "-m", "docs_daemon", "serve", "--cache-dir", str(tmp_path / "cache")]
         ),
     }
     for script in ("check", "test:unit"):
