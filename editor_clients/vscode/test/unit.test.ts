@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterEach, describe, test } from "node:test";
+import { after, afterEach, describe, test } from "node:test";
 import { findExecutable, resolveLaunchCommand } from "../src/launch.ts";
 import { expandVariables, INITIALIZATION_OPTION_KEYS, toInitializationOptions } from "../src/options.ts";
 
@@ -76,6 +76,7 @@ describe("resolveLaunchCommand", () => {
     afterEach(() => {
         process.env.PATH = savedPath;
     });
+    after(() => fs.rmSync(temp, { recursive: true, force: true }));
 
     function executable(dir: string, name: string): string {
         fs.mkdirSync(dir, { recursive: true });
