@@ -34,6 +34,8 @@ def make_scaled(factor: int, source: Path = BUNDLED) -> Path:
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f"{source.stem}-x{factor}-*.sqlite"):
+        stale.unlink()  # made from an earlier build of the source
     partial = target.with_suffix(".partial")
     shutil.copyfile(source, partial)
     connection = sqlite3.connect(partial)
