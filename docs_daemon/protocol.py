@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcParseError
@@ -17,7 +18,27 @@ class DocsProtocol(LanguageServerProtocol):
 
     pygls logs such a message and drops it, so the client waits forever for a response; and
     custom requests sent without ``params`` (legal JSON-RPC) fail to deserialize at all.
+    It also forgets each handler's future once it is done: pygls keeps the futures of
+    notifications and of its built-in document handlers forever (about 2 KB a keystroke).
     """
+
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Callable[..., Any],
+        callback: Callable[..., Any],
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+
+            def forget(done: Any) -> None:
+                if self._request_futures.get(msg_id) is done:
+                    del self._request_futures[msg_id]
+
+            future.add_done_callback(forget)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         if "jsonrpc" in data and "method" in data and "params" not in data:

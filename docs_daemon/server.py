@@ -25,11 +25,14 @@ from docs_daemon.features.documents import DocumentReader
 from docs_daemon.pages import PageCache, default_cache_dir
 from docs_daemon.protocol import DocsProtocol, report_bad_frame
 from docs_daemon.settings import Settings, parse_settings
+from docs_daemon.stdio import serve_stdio
 from docs_daemon.store import DocStore, StoreError, StoreEvent
 
 log = logging.getLogger("docs_daemon")
 
 STATUS_METHOD = "docsDaemon/status"
+#: How often loaded database files are checked for a rebuild.
+WATCH_SECONDS = 1.0
 #: How often the server checks that the client process named in ``initialize`` is alive.
 PARENT_CHECK_SECONDS = 0.5
 
@@ -55,6 +58,7 @@ class DocsServer(LanguageServer):
         self._pending_messages: list[tuple[types.MessageType, str]] = []
         self._client_ready = False
         self._page_problem_told = False
+        self._watch: asyncio.Future[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
@@ -88,9 +92,24 @@ class DocsServer(LanguageServer):
             await store.wait_ready()
         except StoreError as error:
             self.tell(types.MessageType.Error, f"docs-daemon: {error}")
+        else:
+            # Rebuilt database files are picked up while serving (hot reload).
+            self.stop_watching()
+            self._watch = asyncio.ensure_future(store.watch(WATCH_SECONDS))
         if previous is not None:
             await previous.close()
         await self.send_status()
+
+    async def close(self) -> None:
+        """Stop watching and release the store (idempotent: shutdown, EOF and exit all call it)."""
+        self.stop_watching()
+        if self.store is not None:
+            await self.store.close()
+
+    def stop_watching(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
 
     async def ready_store(self) -> DocStore:
         store = self.store
@@ -212,8 +231,7 @@ def create_server(cli_databases: list[Path], use_bundled: bool, cache_dir: Path)
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: DocsServer, params: None) -> None:
-        if ls.store is not None:
-            await ls.store.close()
+        await ls.close()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
@@ -353,6 +371,10 @@ def run_server(args: argparse.Namespace) -> int:
     if args.tcp or args.ws:
         _warn_if_exposed(args.host)
         (server.start_tcp if args.tcp else server.start_ws)(args.host, args.port)
+        # pygls has closed its event loop, so the store cannot be closed politely; its
+        # connection threads must not keep the process alive after the client is gone.
+        logging.shutdown()
+        os._exit(0)
     else:
-        server.start_io()
+        serve_stdio(server, server.close)
     return 0

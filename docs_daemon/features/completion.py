@@ -19,12 +19,10 @@ TRIGGER_CHARACTERS = ["."]
 
 
 async def completion(ls: DocsServer, params: types.CompletionParams) -> types.CompletionList | None:
-    cursor = ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
+    cursor = await ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
     if cursor is None:
         return None
-    context = completion_context(
-        cursor.source, cursor.line, cursor.column, ls.reader.imports(cursor)
-    )
+    context = await ls.reader.analyse(cursor, completion_context)
     if context is None:
         return None
     store = await ls.ready_store()

@@ -17,10 +17,10 @@ MEMBER_CANDIDATES = 3
 
 
 async def hover(ls: DocsServer, params: types.HoverParams) -> types.Hover | None:
-    cursor = ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
+    cursor = await ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
     if cursor is None:
         return None
-    target = target_at(cursor.source, cursor.line, cursor.column, ls.reader.imports(cursor))
+    target = await ls.reader.analyse(cursor, target_at)
     if target is None:
         return None
     store = await ls.ready_store()
@@ -32,7 +32,7 @@ async def hover(ls: DocsServer, params: types.HoverParams) -> types.Hover | None
         candidates = await store.resolve(target.member, limit=MEMBER_CANDIDATES)
         if not candidates:
             return None
-        expression = cursor.document.lines[target.line][target.start : target.end]
+        expression = cursor.lines[target.line][target.start : target.end]
         text = candidates_markdown(expression, candidates, limit)
     else:
         return None

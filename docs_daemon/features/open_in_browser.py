@@ -41,9 +41,9 @@ async def open_in_browser(ls: DocsServer, arguments: list[Any] | None) -> str | 
     if arguments and isinstance(arguments[0], str):
         candidates = (arguments[0],)
     elif (located := _position_argument(arguments)) is not None:
-        cursor = ls.reader.cursor(ls.workspace, located[0], located[1])
+        cursor = await ls.reader.cursor(ls.workspace, located[0], located[1])
         if cursor is not None:
-            target = target_at(cursor.source, cursor.line, cursor.column, ls.reader.imports(cursor))
+            target = await ls.reader.analyse(cursor, target_at)
             candidates = target.candidates if target else ()
     found = await store.lookup_many(candidates) if candidates else []
     if not found or not found[0].url:

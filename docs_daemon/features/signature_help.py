@@ -19,10 +19,10 @@ TRIGGER_CHARACTERS = ["(", ","]
 async def signature_help(
     ls: DocsServer, params: types.SignatureHelpParams
 ) -> types.SignatureHelp | None:
-    cursor = ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
+    cursor = await ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
     if cursor is None:
         return None
-    call = call_context(cursor.source, cursor.line, cursor.column, ls.reader.imports(cursor))
+    call = await ls.reader.analyse(cursor, call_context)
     if call is None or not call.candidates:
         return None
     store = await ls.ready_store()
