@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from docs_daemon.schema import Kind
 from docs_daemon.store.models import Entry, EntryBrief
+from docs_daemon.vocabulary import Kind
 
 _CALLABLE_PREFIX = {Kind.CLASS: "class ", Kind.EXCEPTION: "exception "}
 _CONTINUED = "*… continued in the [online docs]({url})*"

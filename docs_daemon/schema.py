@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-import enum
-
 from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+from docs_daemon.vocabulary import Kind
+
+__all__ = [
+    "APPLICATION_ID",
+    "FTS_DDL",
+    "FTS_TABLE",
+    "SCHEMA_VERSION",
+    "Kind",
+    "docsets",
+    "entries",
+    "meta",
+    "metadata",
+]
 
 #: Bump when a table, column, index or the meaning of a value changes; the store refuses
 #: files whose version differs, so old daemons never misread new files (and vice versa).
@@ -12,24 +24,6 @@ SCHEMA_VERSION = 1
 
 #: Written into ``meta`` under ``application`` so a random SQLite file is told apart from ours.
 APPLICATION_ID = "docs-daemon"
-
-
-class Kind(enum.StrEnum):
-    """The fixed vocabulary of documented things; Sphinx roles and introspection map onto it."""
-
-    MODULE = "module"
-    CLASS = "class"
-    EXCEPTION = "exception"
-    FUNCTION = "function"
-    METHOD = "method"
-    CLASSMETHOD = "classmethod"
-    STATICMETHOD = "staticmethod"
-    ATTRIBUTE = "attribute"
-    PROPERTY = "property"
-    DATA = "data"
-    DECORATOR = "decorator"
-    KEYWORD = "keyword"
-    SECTION = "section"
 
 
 metadata = MetaData()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from docs_daemon.schema import Kind
+from docs_daemon.vocabulary import Kind
 
 _COMPLETION_KINDS: dict[Kind, types.CompletionItemKind] = {
     Kind.MODULE: types.CompletionItemKind.Module,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from docs_daemon.schema import Kind
+from docs_daemon.vocabulary import Kind
 
 
 @dataclass(frozen=True, slots=True)
