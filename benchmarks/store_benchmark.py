@@ -204,17 +204,15 @@ class Floor:
         return self.connection.execute(sql.RESOLVE_NAME.all_docsets.sql, params).fetchall()
 
     def search(self, query: str) -> object:
-        """The SQL of the store's first search stages plus the winners' briefs, unranked."""
+        """The SQL of the store's first search query plus 50 briefs, unranked."""
         words = query.split()
-        ids: list[int] = []
-        by_name = sql.CANDIDATES_BY_NAME.all_docsets
-        params = by_name.bind(pat=like_escape(words[-1]) + "%", cap=200)
-        ids += [row[0] for row in self.connection.execute(by_name.sql, params)]
+        parts: dict[str, Any] = {"name_pat": like_escape(words[-1]) + "%", "cap": 200}
         match = fts_query(words)
         if match is not None:
-            by_words = sql.CANDIDATES_BY_WORDS.all_docsets
-            params = by_words.bind(match=match, cap=200)
-            ids += [row[0] for row in self.connection.execute(by_words.sql, params)]
+            parts["match"] = match
+        statement = sql.search_candidates(("name", "words") if match else ("name",)).all_docsets
+        rows = self.connection.execute(statement.sql, statement.bind(**parts)).fetchall()
+        ids = [row[0] for row in rows]
         params = sql.BRIEFS_BY_ID.bind(ids=json.dumps(ids[:50]))
         return self.connection.execute(sql.BRIEFS_BY_ID.sql, params).fetchall()
 

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from docs_daemon.schema import docsets
+from docs_daemon.store import statements
 from docs_daemon.store.errors import StoreError
 from docs_daemon.store.loader import Snapshot, take_snapshot
 from docs_daemon.store.models import DatabaseInfo, DocsetInfo
@@ -38,7 +39,12 @@ Row = tuple[Any, ...]
 
 async def _open_lane(uri: str, mmap_size: int) -> aiosqlite.Connection:
     """A pooled connection: read-only for good (``query_only``), memory-mapped on disk."""
-    connection = await aiosqlite.connect(uri, uri=True, check_same_thread=False)
+    connection = aiosqlite.connect(uri, uri=True, check_same_thread=False)
+    # aiosqlite's worker thread is not a daemon: a process that exits without closing the
+    # store would hang at interpreter shutdown waiting for it. The copy dies with the
+    # process anyway, so let the thread die too.
+    connection._thread.daemon = True
+    await connection
     try:
         await connection.execute("PRAGMA query_only = 1")
         if mmap_size:
@@ -47,6 +53,13 @@ async def _open_lane(uri: str, mmap_size: int) -> aiosqlite.Connection:
         await connection.close()
         raise
     return connection
+
+
+def _prepare(path: Path, memory_limit: int) -> Snapshot:
+    """The blocking part of a load, for a worker thread: the copy, and compiling the search
+    statements the first queries will need."""
+    statements.precompile_search()
+    return take_snapshot(path, memory_limit)
 
 
 class LoadedDatabase:
@@ -144,7 +157,7 @@ async def open_database(
     searches ran 2-3x faster and RSS stayed at one copy.
     """
     started = time.perf_counter()
-    snapshot = await asyncio.to_thread(take_snapshot, path, memory_limit)
+    snapshot = await asyncio.to_thread(_prepare, path, memory_limit)
     mmap_size = snapshot.signature.size if mmap else 0
     engine = create_async_engine(
         "sqlite+aiosqlite://",

@@ -18,8 +18,10 @@ from docs_daemon.store.database import LoadedDatabase, Row
 from docs_daemon.store.models import Entry, EntryBrief
 from docs_daemon.store.ranking import (
     Candidate,
+    Tier,
     fts_query,
     like_escape,
+    match_tier,
     prefix_range,
     rank_resolve,
     rank_search,
@@ -37,6 +39,9 @@ SUBSTRING_MIN_LENGTH = 3
 #: stdlib), so past this size it would break the per-keystroke budget; bigger databases
 #: still match inside names at word boundaries (camelCase, ``_``) through the FTS stage.
 SUBSTRING_MAX_ENTRIES = 100_000
+#: Substring and subsequence candidates are looked for only when the indexed kinds found
+#: fewer matches than this and none by name (they would rank after all of those).
+FALLBACK_BELOW = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,15 +194,20 @@ async def modules(scopes: Sequence[Scope], prefix: str, limit: int) -> list[Entr
     return [found[name] for name in sorted(found)[:limit]]
 
 
-async def _stage(
+async def _candidates(
     scope: Scope,
-    variants: statements.Variants,
+    parts: dict[str, dict[str, Any]],
     seen: set[int],
     out: list[Candidate],
-    **params: Any,
 ) -> None:
-    """Fetch one capped batch of search candidates from one database, skipping repeats."""
-    sql, bound = scope.statement(variants, cap=SEARCH_CAP, **params)
+    """Fetch capped search candidates of several kinds (``statements.SEARCH_PARTS``, with
+    their parameters) from one database in one query, skipping ids already seen."""
+    if not parts:
+        return
+    params: dict[str, Any] = {"cap": SEARCH_CAP}
+    for part_params in parts.values():
+        params.update(part_params)
+    sql, bound = scope.statement(statements.search_candidates(tuple(parts)), **params)
     for ident, qualname, name, kind, priority in await scope.db.fetch_for_search(sql, bound):
         if ident not in seen:
             seen.add(ident)
@@ -222,14 +232,16 @@ async def _briefs(scopes: Sequence[Scope], winners: Sequence[Candidate]) -> list
 
 
 async def search(scopes: Sequence[Scope], query: str, limit: int) -> list[EntryBrief]:
-    """Ranked symbol search with bounded work: a few capped, indexed candidate queries per
-    database reading narrow rows, ranking in Python over at most a few hundred candidates,
-    then one query for the winners' briefs.
+    """Ranked symbol search with bounded work: per database one query running a few capped,
+    indexed candidate searches and returning narrow rows, ranking in Python over at most a
+    few hundred candidates, then one query for the winners' briefs.
 
-    Order of the stages: name prefix (which also finds exact names), qualified-name prefix
-    for dotted queries, full-text word prefixes (dotted components, camelCase words,
-    multi-word queries); then, only while fewer than ``limit`` matches were found, name
-    substring and first-letter subsequence ("odict" -> OrderedDict).
+    First: name prefix (which also finds exact names), qualified-name prefix for dotted
+    queries, full-text word prefixes (dotted components, camelCase words, multi-word
+    queries). Only when that finds fewer than ``FALLBACK_BELOW`` matches and no name
+    starting with the query (the user has not typed a real name): name substring (on
+    databases small enough to scan) and first-letter subsequence ("odict" ->
+    OrderedDict), whose matches would rank after all of the first kinds anyway.
     """
     words = query.split()
     if not words or limit <= 0:
@@ -237,31 +249,26 @@ async def search(scopes: Sequence[Scope], query: str, limit: int) -> list[EntryB
     text = " ".join(words)
     last = words[-1]
     match = fts_query(words)
+    first: dict[str, dict[str, Any]] = {"name": {"name_pat": like_escape(last) + "%"}}
+    if len(words) == 1 and "." in last:
+        low, high = prefix_range(last)
+        first["qualname"] = {"low": low, "high": high}
+    if match is not None:
+        first["words"] = {"match": match}
     candidates: list[Candidate] = []
     seen: dict[int, set[int]] = {scope.precedence: set() for scope in scopes}
     for scope in scopes:
-        ids = seen[scope.precedence]
-        name_prefix = like_escape(last) + "%"
-        await _stage(scope, statements.CANDIDATES_BY_NAME, ids, candidates, pat=name_prefix)
-        if len(words) == 1 and "." in last:
-            low, high = prefix_range(last)
-            await _stage(
-                scope, statements.CANDIDATES_BY_QUALNAME, ids, candidates, low=low, high=high
-            )
-        if match is not None:
-            await _stage(scope, statements.CANDIDATES_BY_WORDS, ids, candidates, match=match)
+        await _candidates(scope, first, seen[scope.precedence], candidates)
     ranked = rank_search(text, candidates, limit)
-    if len(ranked) < limit and len(words) == 1 and len(last) >= 2:
-        patterns = [("fuzzy", subsequence_pattern(last))]
-        if len(last) >= SUBSTRING_MIN_LENGTH:
-            patterns.insert(0, ("substring", "%" + like_escape(last) + "%"))
-        for stage, pattern in patterns:
-            for scope in scopes:
-                if stage == "substring" and scope.db.entry_count > SUBSTRING_MAX_ENTRIES:
-                    continue
-                ids = seen[scope.precedence]
-                await _stage(scope, statements.CANDIDATES_BY_NAME, ids, candidates, pat=pattern)
-            ranked = rank_search(text, candidates, limit)
-            if len(ranked) >= limit:
-                break
+    best = match_tier(text, ranked[0].qualname, ranked[0].name) if ranked else None
+    has_name_match = best is not None and best <= Tier.NAME_PREFIX
+    scarce = len(ranked) < min(limit, FALLBACK_BELOW) and not has_name_match
+    if scarce and len(words) == 1 and len(last) >= 2:
+        for scope in scopes:
+            fallback: dict[str, dict[str, Any]] = {}
+            if len(last) >= SUBSTRING_MIN_LENGTH and scope.db.entry_count <= SUBSTRING_MAX_ENTRIES:
+                fallback["substring"] = {"substring_pat": "%" + like_escape(last) + "%"}
+            fallback["fuzzy"] = {"fuzzy_pat": subsequence_pattern(last)}
+            await _candidates(scope, fallback, seen[scope.precedence], candidates)
+        ranked = rank_search(text, candidates, limit)
     return await _briefs(scopes, ranked)

@@ -8,11 +8,22 @@ JSON array (``use_docsets``), so filtering happens in SQL before ``LIMIT`` caps 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, column, func, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    column,
+    func,
+    select,
+    table,
+    union_all,
+)
 from sqlalchemy.dialects import sqlite
 
 from docs_daemon.schema import FTS_TABLE, Kind, docsets, entries, meta
@@ -93,12 +104,6 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def _fetch_candidates(ids: Select[Any]) -> Select[Any]:
-    """Candidate rows for a bounded set of ids: the inner query does the (capped) matching
-    on an index alone, the outer one reads the few columns ranking needs."""
-    return select(*CANDIDATE_COLUMNS).where(entries.c.id.in_(ids))
-
-
 #: Every entry with this exact qualified name (docset precedence is applied after).
 LOOKUP = compile_statement(
     select(*ENTRY_COLUMNS).where(entries.c.qualname == bindparam("qualname"))
@@ -163,20 +168,28 @@ MODULES = _variants(
     )
 )
 
-#: Search candidates whose name matches the LIKE pattern ``:pat``: name prefix ("dum%",
-#: a range on the NOCASE index), substring ("%dum%", a scan of that index alone) and
-#: subsequence ("o%d%i%c%t%", a range on the first letter).
-CANDIDATES_BY_NAME = _variants(
-    lambda extra: _fetch_candidates(
+_fts = table(FTS_TABLE, column("rowid"))
+_fts_match = column(FTS_TABLE).op("MATCH")(bindparam("match"))
+
+
+def _name_like(parameter: str) -> Callable[[Sequence[ColumnElement[bool]]], Select[Any]]:
+    return lambda extra: (
         select(entries.c.id)
-        .where(entries.c.name.like(bindparam("pat"), escape="\\"), *extra)
+        .where(entries.c.name.like(bindparam(parameter), escape="\\"), *extra)
         .limit(_cap())
     )
-)
 
-#: Search candidates whose qualified name lies in ``[:low, :high)`` ("os.path.jo").
-CANDIDATES_BY_QUALNAME = _variants(
-    lambda extra: _fetch_candidates(
+
+#: The ways a search finds candidate ids, each capped by ``:cap``, by name of its part:
+#: ``name``: name prefix ``:name_pat`` ("dum%", a range on the NOCASE index, which also
+#: finds exact names first); ``qualname``: qualified-name range ``[:low, :high)``
+#: ("os.path.jo"); ``words``: the full-text index over name words, unranked so ``LIMIT``
+#: stops it early (``:match`` is built by ``ranking.fts_query`` from quoted tokens only);
+#: ``substring``: ``:substring_pat`` ("%dum%", a scan of the NOCASE index alone);
+#: ``fuzzy``: ``:fuzzy_pat`` ("o%d%i%c%t%", a range on the first letter).
+SEARCH_PARTS: dict[str, Callable[[Sequence[ColumnElement[bool]]], Select[Any]]] = {
+    "name": _name_like("name_pat"),
+    "qualname": lambda extra: (
         select(entries.c.id)
         .where(
             entries.c.qualname >= bindparam("low"),
@@ -184,23 +197,49 @@ CANDIDATES_BY_QUALNAME = _variants(
             *extra,
         )
         .limit(_cap())
-    )
-)
-
-_fts = table(FTS_TABLE, column("rowid"))
-_fts_match = column(FTS_TABLE).op("MATCH")(bindparam("match"))
-
-#: Search candidates from the full-text index over name words (``:match`` is built by
-#: ``ranking.fts_query`` from quoted tokens only). Unranked and driven by the index, so
-#: ``LIMIT`` stops the scan early instead of ranking every match of a short prefix.
-CANDIDATES_BY_WORDS = _variants(
-    lambda extra: _fetch_candidates(
+    ),
+    "words": lambda extra: (
         select(entries.c.id)
         .select_from(_fts.join(entries, entries.c.id == _fts.c.rowid))
         .where(_fts_match, *extra)
         .limit(_cap())
-    )
+    ),
+    "substring": _name_like("substring_pat"),
+    "fuzzy": _name_like("fuzzy_pat"),
+}
+
+
+@functools.cache
+def search_candidates(parts: tuple[str, ...]) -> Variants:
+    """One statement running several ``SEARCH_PARTS`` at once (one round trip to the lane
+    instead of one per part), returning ``CANDIDATE_COLUMNS`` rows. Compiled on first use
+    of each combination, then cached."""
+
+    def build(extra: Sequence[ColumnElement[bool]]) -> Select[Any]:
+        selects = [select(SEARCH_PARTS[part](extra).subquery().c.id) for part in parts]
+        ids = selects[0] if len(selects) == 1 else union_all(*selects)
+        return select(*CANDIDATE_COLUMNS).where(entries.c.id.in_(ids))
+
+    return _variants(build)
+
+
+#: Every combination ``queries.search`` asks for.
+SEARCH_COMBINATIONS = (
+    ("name",),
+    ("name", "words"),
+    ("name", "qualname"),
+    ("name", "qualname", "words"),
+    ("fuzzy",),
+    ("substring", "fuzzy"),
 )
+
+
+def precompile_search() -> None:
+    """Compile every search combination now (~10 ms), so the first searches do not pay for
+    it on the event loop; called from the loading thread."""
+    for parts in SEARCH_COMBINATIONS:
+        search_candidates(parts)
+
 
 #: Brief rows (plus id) for a JSON array of entry ids: the search results to return.
 BRIEFS_BY_ID = compile_statement(
