@@ -1,6 +1,6 @@
-"""The floor under every pygls server here: answers each hover with a fixed Markdown text,
-touching no document, no database. docs-daemon's hover minus this one is what the
-documentation lookup itself costs; this one is what pygls' stdio transport costs.
+"""A stock pygls server answering each hover with a fixed Markdown text, touching no document
+and no database: what pygls' own stdio transport costs per request on this machine. (docs-daemon
+reads stdin with its own reader, so it can answer faster than this floor.)
 
 Run: ``python benchmarks/floor_server.py`` (stdio).
 """

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from measure import RoundResult, ServerSpec, median, percentile
-from scale import ScaleResult
+from scale import ScaleSummary
 
 REFERENCE = "docs-daemon"
 MIB = 1 << 20
@@ -162,7 +162,7 @@ def symbol_table(servers: Sequence[ServerRuns]) -> list[str]:
     return lines
 
 
-def scale_table(results: Sequence[ScaleResult]) -> list[str]:
+def scale_table(results: Sequence[ScaleSummary]) -> list[str]:
     lines = [
         "| size | file | spawn→ready | RSS after load | peak RSS | hover median | hover p99 "
         "| search median | search p99 | one-letter search p99 | search p99, lazy pages |",
@@ -173,14 +173,14 @@ def scale_table(results: Sequence[ScaleResult]) -> list[str]:
             f"{r.factor}x",
             f"{r.size_bytes / MIB:.0f} MiB",
             _fmt(r.ready_ms),
-            f"{r.rss_after_load / MIB:.0f} MiB",
-            f"{r.peak_rss / MIB:.0f} MiB",
-            _fmt(median(r.hovers) if r.hovers else None),
-            _fmt(percentile(r.hovers, 0.99) if r.hovers else None),
-            _fmt(median(r.searches) if r.searches else None),
-            _fmt(percentile(r.searches, 0.99) if r.searches else None),
-            _fmt(percentile(r.broad_searches, 0.99) if r.broad_searches else None),
-            _fmt(percentile(r.lazy_searches, 0.99) if r.lazy_searches else None),
+            _fmt(r.rss_after_load / MIB if r.rss_after_load else None, "MiB"),
+            _fmt(r.peak_rss / MIB if r.peak_rss else None, "MiB"),
+            _fmt(r.hover_median),
+            _fmt(r.hover_p99),
+            _fmt(r.search_median),
+            _fmt(r.search_p99),
+            _fmt(r.broad_p99),
+            _fmt(r.lazy_p99),
         ]
         if r.errors:
             cells[-1] += " (error: " + "; ".join(r.errors) + ")"
@@ -200,7 +200,7 @@ class Target:
         return None if self.measured is None else self.measured <= self.limit
 
 
-def targets(servers: Sequence[ServerRuns], scale: Sequence[ScaleResult]) -> list[Target]:
+def targets(servers: Sequence[ServerRuns], scale: Sequence[ScaleSummary]) -> list[Target]:
     reference = next((s for s in servers if s.spec.name == REFERENCE and s.rounds), None)
     if reference is None:
         return []
@@ -258,18 +258,8 @@ def targets(servers: Sequence[ServerRuns], scale: Sequence[ScaleResult]) -> list
         )
     for r in scale:
         if r.factor == 50:
-            found.append(
-                Target(
-                    "50x: hover p99 ≤ 2 ms", percentile(r.hovers, 0.99) if r.hovers else None, 2.0
-                )
-            )
-            found.append(
-                Target(
-                    "50x: search p99 ≤ 20 ms",
-                    percentile(r.searches, 0.99) if r.searches else None,
-                    20.0,
-                )
-            )
+            found.append(Target("50x: hover p99 ≤ 2 ms", r.hover_p99, 2.0))
+            found.append(Target("50x: search p99 ≤ 20 ms", r.search_p99, 20.0))
     return found
 
 
@@ -286,7 +276,7 @@ def target_table(found: Sequence[Target]) -> list[str]:
     return lines
 
 
-def plot_scale(results: Sequence[ScaleResult], path: Path) -> bool:
+def plot_scale(results: Sequence[ScaleSummary], path: Path) -> bool:
     """Cost against database size (PNG); False when matplotlib is not installed."""
     try:
         import matplotlib
@@ -299,17 +289,11 @@ def plot_scale(results: Sequence[ScaleResult], path: Path) -> bool:
     sizes = [r.size_bytes / MIB for r in ordered]
     figure, (latency_axis, memory_axis) = plt.subplots(1, 2, figsize=(11, 4.2))
     series = (
-        ("hover p99", [percentile(r.hovers, 0.99) if r.hovers else None for r in ordered]),
-        ("search median", [median(r.searches) if r.searches else None for r in ordered]),
-        ("search p99", [percentile(r.searches, 0.99) if r.searches else None for r in ordered]),
-        (
-            "search p99, lazy pages",
-            [percentile(r.lazy_searches, 0.99) if r.lazy_searches else None for r in ordered],
-        ),
-        (
-            "one-letter search p99",
-            [percentile(r.broad_searches, 0.99) if r.broad_searches else None for r in ordered],
-        ),
+        ("hover p99", [r.hover_p99 for r in ordered]),
+        ("search median", [r.search_median for r in ordered]),
+        ("search p99", [r.search_p99 for r in ordered]),
+        ("search p99, lazy pages", [r.lazy_p99 for r in ordered]),
+        ("one-letter search p99", [r.broad_p99 for r in ordered]),
     )
     for label, values in series:
         latency_axis.plot(sizes, values, marker="o", label=label)
@@ -320,7 +304,9 @@ def plot_scale(results: Sequence[ScaleResult], path: Path) -> bool:
     latency_axis.set_title("docs-daemon latency vs database size")
     latency_axis.grid(True, which="both", alpha=0.3)
     latency_axis.legend()
-    memory_axis.plot(sizes, [r.peak_rss / MIB for r in ordered], marker="o", label="peak RSS (MiB)")
+    memory_axis.plot(
+        sizes, [(r.peak_rss or 0) / MIB for r in ordered], marker="o", label="peak RSS (MiB)"
+    )
     memory_axis.plot(sizes, [r.ready_ms for r in ordered], marker="s", label="spawn→ready (ms)")
     memory_axis.set_xlabel("database size (MiB)")
     memory_axis.set_title("memory and load time vs database size")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from lsp_client import CAPABILITIES, LspClient
-from measure import Budget
+from measure import Budget, median, percentile
 from process_tree import RssSampler, tree_rss
 from workload import FLOOD_QUERIES, SYMBOL_QUERIES, Workload
 
@@ -141,3 +142,51 @@ async def _timed(count: int, action: Callable[[int], Awaitable[Any]]) -> list[fl
         await action(index)
         timings.append((time.perf_counter() - before) * 1e3)
     return timings
+
+
+@dataclass
+class ScaleSummary:
+    """One size over several rounds: each figure is the median of the rounds' figures."""
+
+    factor: int
+    size_bytes: int
+    rounds: int
+    ready_ms: float | None
+    rss_after_load: float | None
+    peak_rss: float | None
+    hover_median: float | None
+    hover_p99: float | None
+    search_median: float | None
+    search_p99: float | None
+    broad_p99: float | None
+    lazy_p99: float | None
+    errors: list[str]
+
+
+def summarize(results: list[ScaleResult]) -> ScaleSummary:
+    def over(figure: Callable[[ScaleResult], float | None]) -> float | None:
+        values = [v for v in (figure(r) for r in results) if v is not None]
+        return statistics.median(values) if values else None
+
+    def p99(attribute: str) -> Callable[[ScaleResult], float | None]:
+        return lambda r: percentile(getattr(r, attribute), 0.99) if getattr(r, attribute) else None
+
+    def mid(attribute: str) -> Callable[[ScaleResult], float | None]:
+        return lambda r: median(getattr(r, attribute)) if getattr(r, attribute) else None
+
+    first = results[0]
+    return ScaleSummary(
+        factor=first.factor,
+        size_bytes=first.size_bytes,
+        rounds=len(results),
+        ready_ms=over(lambda r: r.ready_ms or None),
+        rss_after_load=over(lambda r: r.rss_after_load or None),
+        peak_rss=over(lambda r: r.peak_rss or None),
+        hover_median=over(mid("hovers")),
+        hover_p99=over(p99("hovers")),
+        search_median=over(mid("searches")),
+        search_p99=over(p99("searches")),
+        broad_p99=over(p99("broad_searches")),
+        lazy_p99=over(p99("lazy_searches")),
+        errors=[error for r in results for error in r.errors],
+    )
