@@ -12,7 +12,7 @@ import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -26,7 +26,10 @@ from docs_daemon.pages import PageCache, default_cache_dir
 from docs_daemon.protocol import DocsProtocol, report_bad_frame
 from docs_daemon.settings import Settings, parse_settings
 from docs_daemon.stdio import serve_stdio
-from docs_daemon.store import DocStore, StoreError, StoreEvent
+from docs_daemon.store import StoreError, StoreEvent
+
+if TYPE_CHECKING:
+    from docs_daemon.store import DocStore
 
 log = logging.getLogger("docs_daemon")
 
@@ -59,6 +62,7 @@ class DocsServer(LanguageServer):
         self._client_ready = False
         self._page_problem_told = False
         self._watch: asyncio.Future[None] | None = None
+        self.initialize_seen = False
         self._background: set[asyncio.Task[Any]] = set()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
@@ -80,6 +84,8 @@ class DocsServer(LanguageServer):
 
     def start_store(self) -> None:
         """Begin loading in the background; ``initialize`` is answered without waiting."""
+        from docs_daemon.store import DocStore  # SQLAlchemy: imported after ``initialize``
+
         store = DocStore(self.database_paths())
         store.use_docsets(self.settings.docsets or None)
         store.add_listener(self._on_store_event)
@@ -112,6 +118,8 @@ class DocsServer(LanguageServer):
             self._watch = None
 
     async def ready_store(self) -> DocStore:
+        if self.store is None and self.initialize_seen:
+            self.start_store()  # a client that never sent ``initialized``
         store = self.store
         if store is None:
             raise StoreUnavailableError("the server is not initialized")
@@ -218,12 +226,14 @@ def create_server(cli_databases: list[Path], use_bundled: bool, cache_dir: Path)
     @server.feature(types.INITIALIZE)
     def initialize(ls: DocsServer, params: types.InitializeParams) -> None:
         ls.apply_settings(_unwrap_settings(params.initialization_options))
-        ls.start_store()
+        ls.initialize_seen = True  # the store starts at ``initialized``, after this answer
         if params.process_id is not None:
             ls.spawn(_watch_parent(params.process_id))
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: DocsServer, params: types.InitializedParams) -> None:
+        if ls.store is None:
+            ls.start_store()
         ls.flush_messages()
         window = ls.client_capabilities.window
         if window is not None and window.work_done_progress:
