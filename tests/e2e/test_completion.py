@@ -47,7 +47,12 @@ CASES = [
     ("import sys\nsys.‸", "argv", types.CompletionItemKind.Constant, "command line arguments"),
     ('"abc".‸', "split", types.CompletionItemKind.Method, "Return a list of the words"),
     ("import xml.e‸", "etree", types.CompletionItemKind.Module, "xml.etree.ElementTree"),
-    ("import xml.etree.E‸", "ElementTree", types.CompletionItemKind.Module, "simple and efficient API"),
+    (
+        "import xml.etree.E‸",
+        "ElementTree",
+        types.CompletionItemKind.Module,
+        "simple and efficient API",
+    ),
     ("from os import pa‸", "path", types.CompletionItemKind.Module, "pathname"),
     ("import asyncio\nasyncio.ga‸", "gather", types.CompletionItemKind.Function, "concurrently"),
 ]

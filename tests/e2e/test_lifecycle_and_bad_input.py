@@ -141,3 +141,36 @@ def test_initialize_is_answered_before_the_data_is_ready() -> None:
     peer.open(*JSON_DUMPS)
     assert "Serialize" in peer.hover(JSON_DUMPS[0], 1, 7)["result"]["contents"]["value"]
     assert peer.close() == 0
+
+
+def test_cancelled_completions_do_not_pile_up(server: WireServer) -> None:
+    """Typing fires a completion per keystroke and cancels the stale ones: each gets an answer
+    (a result or RequestCancelled), and the request after them is served normally."""
+    uri = "file:///w/typing.py"
+    server.open(uri, "import os\nos.path.\n")
+    ids = []
+    for _ in range(200):
+        server._next_id += 1
+        ids.append(server._next_id)
+        server.send(
+            {
+                "jsonrpc": "2.0",
+                "id": server._next_id,
+                "method": "textDocument/completion",
+                "params": {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 8}},
+            }
+        )
+        server.notify("$/cancelRequest", {"id": server._next_id})
+    answered: dict[int, dict[str, Any]] = {}
+    while len(answered) < len(ids):
+        message = server.wait_for(lambda m: m.get("id") in ids, timeout=20)
+        answered[message["id"]] = message
+    cancelled = [m for m in answered.values() if m.get("error", {}).get("code") == -32800]
+    assert all("result" in m or m in cancelled for m in answered.values())
+    # Cancelled before they ran: the work was dropped, not done and thrown away.
+    assert len(cancelled) > len(ids) // 2, f"only {len(cancelled)} of {len(ids)} were cancelled"
+    response = server.request(
+        "textDocument/completion",
+        {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 8}},
+    )
+    assert any(item["label"] == "join" for item in response["result"]["items"])
