@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import random
@@ -41,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiosqlite  # noqa: E402
-from sqlalchemy import create_engine, literal_column, select  # noqa: E402
+from sqlalchemy import bindparam, create_engine, literal_column, select  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine  # noqa: E402
 from sqlalchemy.pool import AsyncAdaptedQueuePool  # noqa: E402
 
@@ -154,6 +155,11 @@ class NaiveStore:
             result = await session.execute(select(entries).where(entries.c.qualname == qualname))
             return result.first()
 
+    async def lookup_many(self, qualnames: list[str]) -> object:
+        async with AsyncSession(self.engine) as session:
+            result = await session.execute(select(entries).where(entries.c.qualname.in_(qualnames)))
+            return result.all()
+
     async def members(self, parent: str, prefix: str = "") -> object:
         async with AsyncSession(self.engine) as session:
             result = await session.execute(
@@ -195,6 +201,10 @@ class Floor:
     def lookup(self, qualname: str) -> object:
         return self.connection.execute(sql.LOOKUP.sql, {"qualname": qualname}).fetchall()
 
+    def lookup_many(self, qualnames: list[str]) -> object:
+        params = sql.LOOKUP_MANY.bind(qualnames=json.dumps(qualnames))
+        return self.connection.execute(sql.LOOKUP_MANY.sql, params).fetchall()
+
     def members(self, parent: str) -> object:
         params = sql.MEMBERS.all_docsets.bind(parent=parent, pat="%", cap=500)
         return self.connection.execute(sql.MEMBERS.all_docsets.sql, params).fetchall()
@@ -232,30 +242,38 @@ async def compare_designs(
     (info,) = await store.databases()
     floor = Floor(info.uri)
     naive = NaiveStore(path)
+    # What a hover asks: the qualified name under the cursor spelled a few ways, one real.
+    hover_batches = [[f"builtins.{q}", q, f"{q}.__call__"] for q in workload.qualnames]
     kinds: list[tuple[str, list[Callable[[], object]], list[Timer], list[Timer]]] = [
         (
             "lookup",
-            [lambda q=q: floor.lookup(q) for q in workload.qualnames],
-            [lambda q=q: store.lookup(q) for q in workload.qualnames],
-            [lambda q=q: naive.lookup(q) for q in workload.qualnames],
+            [functools.partial(floor.lookup, q) for q in workload.qualnames],
+            [functools.partial(store.lookup, q) for q in workload.qualnames],
+            [functools.partial(naive.lookup, q) for q in workload.qualnames],
+        ),
+        (
+            "lookup_many (hover: 3 candidates)",
+            [functools.partial(floor.lookup_many, q) for q in hover_batches],
+            [functools.partial(store.lookup_many, q) for q in hover_batches],
+            [functools.partial(naive.lookup_many, q) for q in hover_batches],
         ),
         (
             "members",
-            [lambda p=p: floor.members(p) for p in workload.parents],
-            [lambda p=p: store.members(p) for p in workload.parents],
-            [lambda p=p: naive.members(p) for p in workload.parents],
+            [functools.partial(floor.members, p) for p in workload.parents],
+            [functools.partial(store.members, p) for p in workload.parents],
+            [functools.partial(naive.members, p) for p in workload.parents],
         ),
         (
             "resolve",
-            [lambda n=n: floor.resolve(n) for n in workload.short_names],
-            [lambda n=n: store.resolve(n) for n in workload.short_names],
+            [functools.partial(floor.resolve, n) for n in workload.short_names],
+            [functools.partial(store.resolve, n) for n in workload.short_names],
             [],
         ),
         (
             "search",
-            [lambda q=q: floor.search(q) for q in SEARCH_QUERIES],
-            [lambda q=q: store.search(q) for q in SEARCH_QUERIES],
-            [lambda q=q: naive.search(q) for q in SEARCH_QUERIES],
+            [functools.partial(floor.search, q) for q in SEARCH_QUERIES],
+            [functools.partial(store.search, q) for q in SEARCH_QUERIES],
+            [functools.partial(naive.search, q) for q in SEARCH_QUERIES],
         ),
     ]
     results = []
@@ -293,13 +311,13 @@ async def lookup_layers(path: Path, rounds: int) -> list[tuple[str, tuple[float,
         poolclass=AsyncAdaptedQueuePool,
         pool_size=2,
     )
-    statement = select(*sql.ENTRY_COLUMNS).where(entries.c.qualname == sql.bindparam("q"))
+    statement = select(*sql.ENTRY_COLUMNS).where(entries.c.qualname == bindparam("q"))
     floor = Floor(database.info.uri)
     rows: list[tuple[str, tuple[float, float]]] = []
     rows.append(
         (
             "raw sqlite3, memory copy",
-            summarize(time_sync([lambda q=q: floor.lookup(q) for q in names], rounds)),
+            summarize(time_sync([functools.partial(floor.lookup, q) for q in names], rounds)),
         )
     )
 
@@ -309,7 +327,7 @@ async def lookup_layers(path: Path, rounds: int) -> list[tuple[str, tuple[float,
     rows.append(
         (
             "held aiosqlite lane, pre-compiled SQL",
-            summarize(await time_async([lambda q=q: driver(q) for q in names], rounds)),
+            summarize(await time_async([functools.partial(driver, q) for q in names], rounds)),
         )
     )
     async with engine.connect() as held:
@@ -320,7 +338,9 @@ async def lookup_layers(path: Path, rounds: int) -> list[tuple[str, tuple[float,
         rows.append(
             (
                 "SQLAlchemy async Core, held connection",
-                summarize(await time_async([lambda q=q: core_held(q) for q in names], rounds)),
+                summarize(
+                    await time_async([functools.partial(core_held, q) for q in names], rounds)
+                ),
             )
         )
 
@@ -331,13 +351,17 @@ async def lookup_layers(path: Path, rounds: int) -> list[tuple[str, tuple[float,
     rows.append(
         (
             "SQLAlchemy async Core, checkout per request",
-            summarize(await time_async([lambda q=q: core_checkout(q) for q in names], rounds)),
+            summarize(
+                await time_async([functools.partial(core_checkout, q) for q in names], rounds)
+            ),
         )
     )
     rows.append(
         (
             "DocStore.lookup (lane + Entry)",
-            summarize(await time_async([lambda q=q: store.lookup(q) for q in names], rounds)),
+            summarize(
+                await time_async([functools.partial(store.lookup, q) for q in names], rounds)
+            ),
         )
     )
     floor.close()
@@ -357,7 +381,7 @@ async def lookups_under_flood(
     names: Sequence[str],
     seconds: float,
 ) -> tuple[float, float, float, float]:
-    """Lookup median/p99/max (us) while 4 tasks search without pause; searches per second."""
+    """Lookup median/p99/max (us) while 2 tasks search without pause; searches per second."""
     stop = asyncio.Event()
     searches = 0
 
@@ -368,7 +392,7 @@ async def lookups_under_flood(
                 await search(query)
                 searches += 1
 
-    floods = [asyncio.create_task(flood(SEARCH_QUERIES[i::4])) for i in range(4)]
+    floods = [asyncio.create_task(flood(SEARCH_QUERIES[i::2])) for i in range(2)]
     samples = []
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:
@@ -391,9 +415,8 @@ async def isolation(
     for pool in (1, 2, 4, 6):
         store = DocStore([path], pool_size=pool)
         await store.wait_ready()
-        result = await lookups_under_flood(
-            store.lookup, lambda q: store.search(q, 200), names, seconds
-        )
+        search = functools.partial(store.search, limit=200)
+        result = await lookups_under_flood(store.lookup, search, names, seconds)
         rows.append((f"store, {pool} connection(s)", result))
         await store.close()
     naive = NaiveStore(path)
@@ -418,13 +441,13 @@ async def size_worker(path: Path, rounds: int) -> dict[str, Any]:
     load = time.perf_counter() - started
     loaded = rss_bytes()
     lookups = summarize(
-        await time_async([lambda q=q: store.lookup(q) for q in workload.qualnames], rounds)
+        await time_async([functools.partial(store.lookup, q) for q in workload.qualnames], rounds)
     )
     searches = summarize(
-        await time_async([lambda q=q: store.search(q) for q in SEARCH_QUERIES], rounds * 5)
+        await time_async([functools.partial(store.search, q) for q in SEARCH_QUERIES], rounds * 5)
     )
     members = summarize(
-        await time_async([lambda p=p: store.members(p) for p in workload.parents], rounds)
+        await time_async([functools.partial(store.members, p) for p in workload.parents], rounds)
     )
     queried = rss_bytes()
     os.utime(path)  # a "rebuild": the watcher sees a new mtime and swaps in a fresh copy
@@ -434,7 +457,7 @@ async def size_worker(path: Path, rounds: int) -> dict[str, Any]:
     await store.close()
     closed = rss_bytes()
     return {
-        "size": path.stat().st_size,
+        "size": info.size_bytes,
         "load_ms": load * 1e3,
         "reload_ms": info.load_seconds * 1e3,
         "rss_before": before,
@@ -488,32 +511,37 @@ def render(
     sizes: list[tuple[str, dict[str, Any]]],
     bundled_load: tuple[float, float],
 ) -> str:
+    def pair(values: Sequence[float]) -> str:
+        return f"{values[0]:.0f} / {values[1]:.0f}"
+
+    now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = [
         "# Store benchmark",
         "",
-        f"Generated by `python benchmarks/store_benchmark.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"{os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}. "
-        "Times in microseconds, median / p99. The machine is shared and noisy: p99 moves by ±50% between runs.",
+        f"Generated by `python benchmarks/store_benchmark.py` on {now}, {os.cpu_count()} CPUs, "
+        f"SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}. Times in "
+        "microseconds, median / p99. The machine is shared and noisy: p99 moves by ±50% "
+        "between runs.",
         "",
         "## Per query kind, bundled stdlib database",
         "",
-        "| query | floor (raw sqlite3) | this store | naive design | store ÷ floor (median) | naive ÷ store (median) |",
+        "| query | floor (raw sqlite3) | this store | naive design "
+        "| store ÷ floor (median) | naive ÷ store (median) |",
         "|---|---|---|---|---|---|",
     ]
     for kind, row in designs:
         floor, store = row["floor"], row["store"]
         naive = row.get("naive")
+        naive_cells = (pair(naive), f"{naive[0] / store[0]:.1f}x") if naive else ("—", "—")
         lines.append(
-            f"| {kind} | {floor[0]:.0f} / {floor[1]:.0f} | {store[0]:.0f} / {store[1]:.0f} | "
-            + (f"{naive[0]:.0f} / {naive[1]:.0f}" if naive else "—")
-            + f" | {store[0] / floor[0]:.1f}x | "
-            + (f"{naive[0] / store[0]:.1f}x" if naive else "—")
-            + " |"
+            f"| {kind} | {pair(floor)} | {pair(store)} | {naive_cells[0]} "
+            f"| {store[0] / floor[0]:.1f}x | {naive_cells[1]} |"
         )
     lines += [
         "",
-        "Floor search = the SQL of the store's first two candidate stages plus fetching 50 briefs, without ranking; "
-        "naive search = one FTS5 query ranked by bm25 (`ORDER BY rank`) through an `AsyncSession`.",
+        "Floor search = the SQL of the store's first candidate query plus fetching 50 briefs, "
+        "without ranking; naive search = one FTS5 query ranked by bm25 (`ORDER BY rank`) "
+        "through an `AsyncSession`.",
         "",
         "## Where a point lookup's time goes",
         "",
@@ -523,7 +551,7 @@ def render(
     lines += [f"| {label} | {m:.0f} | {p:.0f} |" for label, (m, p) in layers]
     lines += [
         "",
-        "## Lookups while four tasks flood the store with searches (limit 200)",
+        "## Lookups while two tasks flood the store with searches (limit 200)",
         "",
         "| design | lookup median | lookup p99 | lookup max | searches/s |",
         "|---|---|---|---|---|",
@@ -533,19 +561,23 @@ def render(
     ]
     lines += [
         "",
-        f"## Load and memory by size (fresh process each; bundled load over 5 runs: median {bundled_load[0]:.0f} ms, best {bundled_load[1]:.0f} ms)",
+        "## Load and memory by size (a fresh process each)",
         "",
-        "| database | size MiB | load ms | RSS growth MiB (x size) | after queries | after reload swap | after close | lookup | members | search |",
+        f"Bundled database loaded 5 times in this process: median {bundled_load[0]:.0f} ms, "
+        f"best {bundled_load[1]:.0f} ms. RSS columns are growth over the process before loading.",
+        "",
+        "| database | MiB | load ms | RSS MiB (x size) | after queries | after reload swap "
+        "| after close | lookup | members | search |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, r in sizes:
         base = r["rss_before"]
         growth = r["rss_loaded"] - base
         lines.append(
-            f"| {label} | {_mib(r['size'])} | {r['load_ms']:.0f} | {_mib(growth)} ({growth / r['size']:.2f}x) | "
-            f"{_mib(r['rss_queried'] - base)} | {_mib(r['rss_swapped'] - base)} | {_mib(r['rss_closed'] - base)} | "
-            f"{r['lookup'][0]:.0f} / {r['lookup'][1]:.0f} | {r['members'][0]:.0f} / {r['members'][1]:.0f} | "
-            f"{r['search'][0]:.0f} / {r['search'][1]:.0f} |"
+            f"| {label} | {_mib(r['size'])} | {r['load_ms']:.0f} "
+            f"| {_mib(growth)} ({growth / r['size']:.2f}x) | {_mib(r['rss_queried'] - base)} "
+            f"| {_mib(r['rss_swapped'] - base)} | {_mib(r['rss_closed'] - base)} "
+            f"| {pair(r['lookup'])} | {pair(r['members'])} | {pair(r['search'])} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -597,9 +629,9 @@ def main() -> int:
                 make_synthetic(bundled, target, factor)
             sizes.append((f"synthetic {factor}x", measure_size(target, args.rounds)))
         for label, result in sizes:
-            print(
-                f"  {label}: load {result['load_ms']:.0f} ms, search {result['search'][0]:.0f}/{result['search'][1]:.0f} us"
-            )
+            search = result["search"]
+            load = result["load_ms"]
+            print(f"  {label}: load {load:.0f} ms, search p50/p99 {search[0]:.0f}/{search[1]:.0f}")
         table = render(designs, layers, isolated, sizes, bundled_load)
         print(table)
         if not args.no_write:

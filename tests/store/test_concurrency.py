@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 from pathlib import Path
 
 from docs_daemon.store import DocStore
@@ -19,7 +20,7 @@ SELECT count(*) FROM steps, entries WHERE entries.name LIKE '%zzz%'
 
 
 async def _latencies(
-    call: Callable[[], Awaitable[object]], until: asyncio.Future[object]
+    call: Callable[[], Awaitable[object]], until: asyncio.Future[Any]
 ) -> list[float]:
     times: list[float] = []
     while not until.done():

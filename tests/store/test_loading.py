@@ -79,16 +79,17 @@ async def test_damaged_file_is_refused(bundled_db: Path, tmp_path: Path) -> None
 
 async def test_start_returns_before_the_copy_is_ready(bundled_db: Path) -> None:
     docs = DocStore([bundled_db])
-    assert docs.state == "idle"
+    states = [docs.state]
     await docs.start()
-    assert docs.state == "loading"
+    states.append(docs.state)
+    assert states == ["idle", "loading"]
     # A query asked during loading waits for the copy instead of failing.
     entry = await docs.lookup("json.dumps")
-    assert entry is not None and docs.state == "ready"
-    events: list[StoreEvent] = []
-    docs.add_listener(events.append)
+    states.append(docs.state)
     await docs.close()
-    assert docs.state == "idle"
+    states.append(docs.state)
+    assert entry is not None
+    assert states == ["idle", "loading", "ready", "idle"]
 
 
 async def test_every_connection_is_read_only(bundled_db: Path) -> None:
