@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from docs_daemon.store import DocStore
 
