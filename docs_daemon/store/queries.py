@@ -68,13 +68,18 @@ class Scope:
         return compiled.sql, compiled.bind(docsets=self.docsets_json, **params)
 
 
+#: ``Kind(value)`` goes through the enum machinery (~0.5 us); completion lists convert
+#: hundreds of rows per keystroke.
+_KINDS = {kind.value: kind for kind in Kind}
+
+
 def brief_from_row(row: Row, docset_names: Mapping[int, str]) -> EntryBrief:
     """An :class:`EntryBrief` from a row of ``statements.BRIEF_COLUMNS``."""
     return EntryBrief(
         docset=docset_names.get(row[0], ""),
         qualname=row[1],
         name=row[2],
-        kind=Kind(row[3]),
+        kind=_KINDS.get(row[3]) or Kind(row[3]),
         parent=row[4],
         signature=row[5],
         summary=row[6],
@@ -88,7 +93,7 @@ def entry_from_row(row: Row, docset_names: Mapping[int, str]) -> Entry:
         docset=docset_names.get(row[0], ""),
         qualname=row[1],
         name=row[2],
-        kind=Kind(row[3]),
+        kind=_KINDS.get(row[3]) or Kind(row[3]),
         parent=row[4],
         signature=row[5],
         summary=row[6],
