@@ -23,6 +23,7 @@ from docs_daemon.store.ranking import (
     like_escape,
     match_tier,
     prefix_range,
+    query_words,
     rank_resolve,
     rank_search,
     subsequence_pattern,
@@ -181,9 +182,12 @@ async def members(
     found: dict[str, tuple[EntryBrief, int]] = {}
     for scope in scopes:
         sql, params = scope.statement(statements.MEMBERS, parent=parent, pat=pattern, cap=limit)
+        best: dict[str, Row] = {}
         for row in await scope.db.fetch(sql, params):
-            if row[2] not in found:
-                found[row[2]] = (brief_from_row(row, scope.db.docset_names), scope.precedence)
+            if row[2] not in found and (row[2] not in best or row[0] < best[row[2]][0]):
+                best[row[2]] = row
+        for name, row in best.items():
+            found[name] = (brief_from_row(row, scope.db.docset_names), scope.precedence)
     ordered = sorted(found.values(), key=lambda item: (item[0].name.lower(), item[0].name))
     return [entry for entry, _ in ordered[:limit]]
 
@@ -248,7 +252,7 @@ async def search(scopes: Sequence[Scope], query: str, limit: int) -> list[EntryB
     databases small enough to scan) and first-letter subsequence ("odict" ->
     OrderedDict), whose matches would rank after all of the first kinds anyway.
     """
-    words = query.split()
+    words = query_words(query)
     if not words or limit <= 0:
         return []
     text = " ".join(words)

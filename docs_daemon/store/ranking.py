@@ -25,6 +25,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 #: camelCase / PascalCase words, acronyms kept whole ("HTTPServer" -> HTTP, Server).
 _CAMEL_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
+_QUERY_WORD = re.compile(r"[\w.]+")
+
 T = TypeVar("T", bound=EntryBrief)
 
 
@@ -51,6 +53,13 @@ class Candidate:
     priority: int
     #: Index of the database in the store's precedence order (0 wins ties).
     precedence: int
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search query: runs of name characters (letters, digits, ``_``, ``.``);
+    everything else separates words, so ``json.dumps(``, ``"dumps"`` or ``name:dumps`` search
+    for names, never for syntax."""
+    return _QUERY_WORD.findall(query)
 
 
 def like_escape(text: str) -> str:

@@ -148,7 +148,10 @@ MEMBERS = _variants(
             entries.c.name.like(bindparam("pat"), escape="\\"),
             *extra,
         )
-        .order_by(entries.c.name, entries.c.docset_id)
+        # By name only: the (parent, name) index yields that order; adding docset_id would
+        # sort again in a temporary b-tree (+50% on `os`, 370 members). Docset ties are
+        # settled in Python.
+        .order_by(entries.c.name)
         .limit(_cap())
     )
 )

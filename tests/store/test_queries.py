@@ -174,3 +174,32 @@ async def test_use_docsets_filters_every_query(store: DocStore) -> None:
     assert await store.lookup("json.dumps") is not None
     store.use_docsets(None)
     assert await store.search("dumps")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', '""', "*", "dump*", "AND", "a AND b", "OR", "NOT x", "NEAR(", "NEAR(a b)", "-", "-x",
+     ":", "name:dumps", "col:", "^dumps", "(", ")", "{a b}", "'", "\\", "dumps\"", '"json" OR'],
+)  # fmt: skip
+async def test_fts_syntax_in_user_text_is_plain_characters(store: DocStore, query: str) -> None:
+    found = await store.search(query, limit=10)
+    assert isinstance(found, list)
+    assert len({entry.qualname for entry in found}) == len(found)
+
+
+async def test_fts_words_still_match_inside_syntax(store: DocStore) -> None:
+    # Only letters and digits reach the index: "name:dumps" searches the words name, dumps.
+    assert (await store.search("dumps*", 3))[0].qualname == "json.dumps"
+    assert (await store.search("json.dumps(", 3))[0].qualname == "json.dumps"
+    assert "json.dumps" in {e.qualname for e in await store.search('"json" dumps', 10)}
+
+
+@pytest.mark.parametrize(("prefix", "count"), [("%", 0), ("_", None), ("\\", 0)])
+async def test_like_wildcards_in_prefixes_are_literal(
+    store: DocStore, prefix: str, count: int | None
+) -> None:
+    found = await store.members("os", prefix)
+    assert all(entry.name.startswith(prefix) for entry in found)
+    if count is not None:
+        assert len(found) == count
+    assert all(e.qualname.startswith("%") for e in await store.modules("%"))

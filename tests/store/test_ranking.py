@@ -12,6 +12,7 @@ from docs_daemon.store.ranking import (
     like_escape,
     match_tier,
     name_words,
+    query_words,
     rank_search,
     subsequence_pattern,
 )
@@ -108,3 +109,16 @@ def test_rank_search_keeps_the_first_database_for_a_qualname() -> None:
     candidates = [_candidate("json.dumps", precedence=1), _candidate("json.dumps", precedence=0)]
     ranked = rank_search("dumps", candidates, 10)
     assert [(c.qualname, c.precedence) for c in ranked] == [("json.dumps", 0)]
+
+
+def test_query_words_keep_name_characters_only() -> None:
+    assert query_words('json.dumps( "x" name:val NEAR(a) -b_c') == [
+        "json.dumps",
+        "x",
+        "name",
+        "val",
+        "NEAR",
+        "a",
+        "b_c",
+    ]
+    assert query_words('"*:-()') == []
