@@ -7,6 +7,7 @@ decides which of them match and how they rank, so it can be tested without a dat
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -125,17 +126,34 @@ def is_subsequence(needle: str, haystack: str) -> bool:
     return all(char in remaining for char in needle)
 
 
+#: Where a word of a qualified name starts: at the beginning, after ``.``, ``_`` or a space,
+#: at a camelCase hump, at the last capital of an acronym ("HTTP|Server") or at digits.
+_WORD_START = (
+    r"(?:^|(?<=[._\s])|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d))"
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _starts_a_word(word: str) -> re.Pattern[str]:
+    """A pattern finding ``word`` (any case) at the start of a word of a qualified name: the
+    same question as "does a part of ``name_words`` start with it", without splitting every
+    candidate's name on each keystroke."""
+    return re.compile(_WORD_START + "(?i:" + re.escape(word) + ")")
+
+
+def _starts_word_in(word: str, qualname: str) -> bool:
+    return _starts_a_word(word.lower()).search(qualname) is not None
+
+
 def _single_word_tier(word: str, qualname: str, name: str) -> Tier | None:
     folded, name_folded = word.lower(), name.lower()
     if word in (name, qualname):
         return Tier.EXACT
     if folded in (name_folded, qualname.lower()):
         return Tier.EXACT_ANY_CASE
-    if name_folded.startswith(folded):
+    if name_folded.startswith(folded) or ("." in folded and qualname.lower().startswith(folded)):
         return Tier.NAME_PREFIX
-    if qualname.lower().startswith(folded) or any(
-        part.startswith(folded) for part in name_words(qualname)
-    ):
+    if qualname.lower().startswith(folded) or _starts_word_in(folded, qualname):
         return Tier.COMPONENT_PREFIX
     if folded in name_folded or ("." in folded and folded in qualname.lower()):
         return Tier.SUBSTRING
@@ -156,14 +174,12 @@ def match_tier(query: str, qualname: str, name: str) -> Tier | None:
         return None
     if len(words) == 1:
         return _single_word_tier(words[0], qualname, name)
-    parts = name_words(qualname)
-    others_match = all(any(part.startswith(word.lower()) for part in parts) for word in words[:-1])
-    if not others_match:
+    if not all(_starts_word_in(word, qualname) for word in words[:-1]):
         return None
     last = _single_word_tier(words[-1], qualname, name)
     if last is not None and last <= Tier.NAME_PREFIX:
         return last
-    if any(part.startswith(words[-1].lower()) for part in parts):
+    if _starts_word_in(words[-1], qualname):
         return Tier.COMPONENT_PREFIX
     return None
 

@@ -25,6 +25,7 @@ from docs_daemon.store.ranking import (
         ("json.dumps", "json.dumps", Tier.EXACT),
         ("ordereddict", "collections.OrderedDict", Tier.EXACT_ANY_CASE),
         ("dum", "json.dumps", Tier.NAME_PREFIX),
+        ("os.path.jo", "os.path.join", Tier.NAME_PREFIX),  # a prefix of the full name
         ("path", "os.path.join", Tier.COMPONENT_PREFIX),
         ("dict", "collections.OrderedDict", Tier.COMPONENT_PREFIX),  # camelCase word
         ("end", "collections.OrderedDict.move_to_end", Tier.COMPONENT_PREFIX),
