@@ -23,8 +23,6 @@ MAX_CHAR = "\U0010ffff"
 _LIKE_SPECIAL = re.compile(r"([\\%_])")
 #: What FTS5's unicode61 tokenizer keeps as a token: runs of letters and digits.
 _TOKEN = re.compile(r"[^\W_]+")
-#: camelCase / PascalCase words, acronyms kept whole ("HTTPServer" -> HTTP, Server).
-_CAMEL_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 _QUERY_WORD = re.compile(r"[\w.]+")
 
@@ -104,22 +102,6 @@ def fts_query(words: Iterable[str], min_length: int = 2) -> str | None:
     return " ".join(phrases) if phrases else None
 
 
-def name_words(qualname: str) -> list[str]:
-    """Lowercased dotted components of a qualified name and the words inside them
-    (``collections.OrderedDict.move_to_end`` -> collections, ordereddict, ordered, dict,
-    move_to_end, move, to, end)."""
-    words: list[str] = []
-    for component in qualname.split("."):
-        if not component:
-            continue
-        words.append(component.lower())
-        for part in component.split("_"):
-            pieces = _CAMEL_WORD.findall(part)
-            if len(pieces) > 1 or (part and part != component):
-                words.extend(piece.lower() for piece in pieces)
-    return words
-
-
 def is_subsequence(needle: str, haystack: str) -> bool:
     """Whether ``needle``'s characters appear in ``haystack`` in order."""
     remaining = iter(haystack)
@@ -135,9 +117,9 @@ _WORD_START = (
 
 @functools.lru_cache(maxsize=1024)
 def _starts_a_word(word: str) -> re.Pattern[str]:
-    """A pattern finding ``word`` (any case) at the start of a word of a qualified name: the
-    same question as "does a part of ``name_words`` start with it", without splitting every
-    candidate's name on each keystroke."""
+    """A pattern finding ``word`` (any case) at the start of a word of a qualified name (the
+    words the full-text index holds: dotted components, ``_`` parts, camelCase words),
+    without splitting every candidate's name on each keystroke."""
     return re.compile(_WORD_START + "(?i:" + re.escape(word) + ")")
 
 

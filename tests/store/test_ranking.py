@@ -11,7 +11,6 @@ from docs_daemon.store.ranking import (
     is_subsequence,
     like_escape,
     match_tier,
-    name_words,
     query_words,
     rank_search,
     subsequence_pattern,
@@ -43,19 +42,22 @@ def test_match_tier(query: str, qualname: str, tier: Tier | None) -> None:
     assert match_tier(query, qualname, qualname.rsplit(".", 1)[-1]) == tier
 
 
-def test_name_words_split_components_underscores_and_camel_case() -> None:
-    assert name_words("collections.OrderedDict.move_to_end") == [
-        "collections",
-        "ordereddict",
-        "ordered",
-        "dict",
-        "move_to_end",
-        "move",
-        "to",
-        "end",
-    ]
-    assert "http" in name_words("http.server.HTTPServer")
-    assert "server" in name_words("HTTPServer")
+@pytest.mark.parametrize(
+    ("query", "qualname", "tier"),
+    [
+        ("http", "http.server.HTTPServer", Tier.NAME_PREFIX),
+        ("http", "http.server.ThreadingHTTPServer", Tier.COMPONENT_PREFIX),  # acronym
+        ("server", "http.server.HTTPServer", Tier.COMPONENT_PREFIX),
+        ("serv", "socketserver.TCPServer", Tier.COMPONENT_PREFIX),  # camelCase hump
+        ("tcp", "socketserver.TCPServer", Tier.NAME_PREFIX),
+        ("256", "hashlib.sha256", Tier.COMPONENT_PREFIX),  # digits start a word
+        ("to", "collections.OrderedDict.move_to_end", Tier.COMPONENT_PREFIX),
+        ("rdered", "collections.OrderedDict", Tier.SUBSTRING),
+        ("ocket", "socket.socket", Tier.SUBSTRING),
+    ],
+)
+def test_word_starts(query: str, qualname: str, tier: Tier | None) -> None:
+    assert match_tier(query, qualname, qualname.rsplit(".", 1)[-1]) == tier
 
 
 @pytest.mark.parametrize(
