@@ -123,7 +123,7 @@ async def run(args: argparse.Namespace) -> int:
     budget = Budget(
         samples=100 if quick else 200,
         min_samples=10 if quick else 20,
-        seconds=1.0 if quick else 2.5,
+        seconds=0.5 if quick else 2.5,
         pipelined_timeout=5.0 if quick else 15.0,
     )
     ours_rounds = args.rounds or (1 if quick else 3)
