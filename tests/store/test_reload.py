@@ -138,3 +138,15 @@ async def test_missing_file_during_rebuild_keeps_serving(db_copy: Path) -> None:
     assert [e.kind for e in events] == ["loaded", "reload_failed"]
     assert await docs.lookup("json.dumps") is not None
     await docs.close()
+
+
+async def test_disk_fallback_reloads_too(bundled_db: Path, db_copy: Path) -> None:
+    docs = DocStore([db_copy], memory_limit=1 << 20)
+    await docs.wait_ready()
+    (info,) = await docs.databases()
+    assert info.mode == "disk"
+    _replace(bundled_db, db_copy, version="rebuilt-on-disk")
+    await docs.reload()
+    assert await _version(docs) == "rebuilt-on-disk"
+    assert await docs.lookup("json.dumps") is not None
+    await docs.close()
