@@ -33,8 +33,7 @@ def _lazy_locations(ls: DocsServer) -> bool:
 async def workspace_symbol(
     ls: DocsServer, params: types.WorkspaceSymbolParams
 ) -> list[types.WorkspaceSymbol]:
-    # JSON can carry lone surrogates ("\ud800") that no database text can hold.
-    query = params.query.encode("utf-8", "replace").decode("utf-8").strip()
+    query = params.query.strip()
     if not query:
         return []
     store = await ls.ready_store()

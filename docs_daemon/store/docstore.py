@@ -33,6 +33,16 @@ State = Literal["idle", "loading", "ready", "failed"]
 DEFAULT_POOL_SIZE = 4
 
 
+def storable(text: str) -> str:
+    """User text as SQLite can bind it: lone surrogates (from JSON escapes or undecodable
+    command-line bytes) become "?" instead of failing the query."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 class DocStore:
     """Documentation databases copied into memory and queried asynchronously.
 
@@ -192,37 +202,39 @@ class DocStore:
         """The entry with exactly this qualified name, from the first database having it."""
         await self._ready()
         with self._pinned() as scopes:
-            return await queries.lookup(scopes, qualname)
+            return await queries.lookup(scopes, storable(qualname))
 
     async def lookup_many(self, qualnames: Sequence[str]) -> list[Entry]:
         """Entries for these qualified names, in the given order; missing ones left out."""
         await self._ready()
         with self._pinned() as scopes:
-            return await queries.lookup_many(scopes, qualnames)
+            return await queries.lookup_many(scopes, [storable(q) for q in qualnames])
 
     async def resolve(self, name: str, context: Sequence[str] = (), limit: int = 8) -> list[Entry]:
         """Best entries for a short or partial name; ``context`` names likely parents."""
         await self._ready()
         with self._pinned() as scopes:
-            return await queries.resolve(scopes, name, context, limit)
+            return await queries.resolve(
+                scopes, storable(name), [storable(c) for c in context], limit
+            )
 
     async def members(self, parent: str, prefix: str = "", limit: int = 500) -> list[EntryBrief]:
         """Documented members of a module or class, by case-insensitive name prefix."""
         await self._ready()
         with self._pinned() as scopes:
-            return await queries.members(scopes, parent, prefix, limit)
+            return await queries.members(scopes, storable(parent), storable(prefix), limit)
 
     async def modules(self, prefix: str, limit: int = 200) -> list[EntryBrief]:
         """Modules whose qualified name starts with ``prefix`` (import completion)."""
         await self._ready()
         with self._pinned() as scopes:
-            return await queries.modules(scopes, prefix, limit)
+            return await queries.modules(scopes, storable(prefix), limit)
 
     async def search(self, query: str, limit: int = 50) -> list[EntryBrief]:
         """Ranked symbol search: exact > name prefix > component prefix > substring > fuzzy."""
         await self._ready()
         with self._pinned() as scopes:
-            return await queries.search(scopes, query, limit)
+            return await queries.search(scopes, storable(query), limit)
 
     async def docsets(self) -> list[DocsetInfo]:
         """Every docset served, in precedence order (the docset filter does not apply)."""

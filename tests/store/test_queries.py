@@ -203,3 +203,15 @@ async def test_like_wildcards_in_prefixes_are_literal(
     if count is not None:
         assert len(found) == count
     assert all(e.qualname.startswith("%") for e in await store.modules("%"))
+
+
+@pytest.mark.parametrize("text", ["\ud800", "json.\udcff", "dumps\udfff", "\udcff\udcfe"])
+async def test_lone_surrogates_are_text_not_errors(store: DocStore, text: str) -> None:
+    """JSON escapes and undecodable command-line bytes reach the store as lone surrogates."""
+    assert await store.lookup(text) is None
+    assert await store.lookup_many([text, "json.dumps"]) != []
+    assert isinstance(await store.search(text), list)
+    assert isinstance(await store.resolve(text), list)
+    assert await store.members(text) == []
+    assert isinstance(await store.members("os", text), list)
+    assert isinstance(await store.modules(text), list)
