@@ -40,18 +40,16 @@ class PageCache:
     """
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = root.expanduser().resolve()
         self.problem: str | None = None
         self._written: set[tuple[str, str]] = set()
 
     def path_for(self, entry_docset: str, qualname: str) -> Path:
-        path = (
-            self.root / "pages" / _safe_component(entry_docset) / f"{_safe_component(qualname)}.md"
-        )
-        # Defence in depth: the name is sanitised above, but never hand out a path outside root.
-        if not path.resolve().is_relative_to(self.root.resolve()):
-            raise ValueError(f"page path escapes the cache: {qualname!r}")
-        return path
+        """Where the page lives. Each component is sanitised to ``[A-Za-z0-9_.-]`` with no
+        leading or trailing dot, so it can be neither ``..`` nor contain a separator: the
+        path stays inside the cache by construction, with no file-system call per symbol."""
+        docset, name = _safe_component(entry_docset), _safe_component(qualname)
+        return self.root / "pages" / docset / f"{name}.md"
 
     def uri_for(self, entry_docset: str, qualname: str) -> str:
         return self.path_for(entry_docset, qualname).as_uri()
@@ -84,7 +82,7 @@ class PageCache:
             f"using {fallback} for this session"
         )
         log.warning("%s", self.problem)
-        self.root = fallback
+        self.root = fallback.resolve()
         self._written.clear()  # pages under the old root are not handed out any more
 
     @staticmethod
