@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from queue import Empty, Queue
 from typing import Any
@@ -43,6 +44,14 @@ class WireServer:
             self.stderr_lines.append(line)
 
     def _read(self) -> None:
+        try:
+            for body in self._frames():
+                self._accept(body)
+        except (OSError, ValueError):  # the test closed our end of the pipe
+            return
+
+    def _frames(self) -> Iterator[bytes | None]:
+        """Each frame's body as the server wrote it; ``None`` for headers with no length."""
         stream = self.process.stdout
         assert stream is not None
         while True:
@@ -53,12 +62,14 @@ class WireServer:
                     return
                 if line in (b"\r\n", b"\n"):
                     break
-                name, _, value = line.decode("ascii").partition(":")
+                name, _, value = line.decode("ascii", "replace").partition(":")
                 if name.strip().lower() == "content-length":
                     length = int(value.strip())
-            if length is None:
-                continue
-            self.messages.put(json.loads(stream.read(length)))
+            yield None if length is None else stream.read(length)
+
+    def _accept(self, body: bytes | None) -> None:
+        if body is not None:
+            self.messages.put(json.loads(body))
 
     def send_raw(self, data: bytes) -> None:
         assert self.process.stdin is not None

@@ -74,33 +74,23 @@ class Scope:
 _KINDS = {kind.value: kind for kind in Kind}
 
 
+_BriefFields = tuple[str, str, str, Kind, "str | None", str, str, str]
+
+
+def _brief_fields(row: Row, docset_names: Mapping[int, str]) -> _BriefFields:
+    """The leading columns shared by ``BRIEF_COLUMNS`` and ``ENTRY_COLUMNS``, in field order."""
+    kind = _KINDS.get(row[3]) or Kind(row[3])
+    return (docset_names.get(row[0], ""), row[1], row[2], kind, row[4], row[5], row[6], row[7])
+
+
 def brief_from_row(row: Row, docset_names: Mapping[int, str]) -> EntryBrief:
     """An :class:`EntryBrief` from a row of ``statements.BRIEF_COLUMNS``."""
-    return EntryBrief(
-        docset=docset_names.get(row[0], ""),
-        qualname=row[1],
-        name=row[2],
-        kind=_KINDS.get(row[3]) or Kind(row[3]),
-        parent=row[4],
-        signature=row[5],
-        summary=row[6],
-        url=row[7],
-    )
+    return EntryBrief(*_brief_fields(row, docset_names))
 
 
 def entry_from_row(row: Row, docset_names: Mapping[int, str]) -> Entry:
     """An :class:`Entry` from a row of ``statements.ENTRY_COLUMNS``."""
-    return Entry(
-        docset=docset_names.get(row[0], ""),
-        qualname=row[1],
-        name=row[2],
-        kind=_KINDS.get(row[3]) or Kind(row[3]),
-        parent=row[4],
-        signature=row[5],
-        summary=row[6],
-        url=row[7],
-        body=row[9],
-    )
+    return Entry(*_brief_fields(row, docset_names), body=row[9])
 
 
 def _first_allowed(scope: Scope, rows: Iterable[Row]) -> Row | None:
