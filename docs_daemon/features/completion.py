@@ -19,12 +19,12 @@ TRIGGER_CHARACTERS = ["."]
 
 
 async def completion(ls: DocsServer, params: types.CompletionParams) -> types.CompletionList | None:
-    cursor = await ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
-    if cursor is None:
+    at = await ls.reader.analyse_at(
+        ls.workspace, params.text_document.uri, params.position, completion_context
+    )
+    if at is None:
         return None
-    context = await ls.reader.analyse(cursor, completion_context)
-    if context is None:
-        return None
+    cursor, context = at
     store = await ls.ready_store()
     limit = ls.settings.max_results
     entries: list[EntryBrief]

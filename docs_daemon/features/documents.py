@@ -105,6 +105,20 @@ class DocumentReader:
 
         return await asyncio.to_thread(work) if cursor.is_big else work()
 
+    async def analyse_at(
+        self,
+        workspace: Workspace,
+        uri: str,
+        position: types.Position,
+        function: Callable[[str, int, int, Imports], T | None],
+    ) -> tuple[Cursor, T] | None:
+        """The cursor and ``function``'s answer there; ``None`` when either is missing."""
+        cursor = await self.cursor(workspace, uri, position)
+        if cursor is None:
+            return None
+        result = await self.analyse(cursor, function)
+        return None if result is None else (cursor, result)
+
     def forget(self, uri: str) -> None:
         self._lines.pop(uri, None)
         self._imports.pop(uri, None)

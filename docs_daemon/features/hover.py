@@ -17,12 +17,12 @@ MEMBER_CANDIDATES = 3
 
 
 async def hover(ls: DocsServer, params: types.HoverParams) -> types.Hover | None:
-    cursor = await ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
-    if cursor is None:
+    at = await ls.reader.analyse_at(
+        ls.workspace, params.text_document.uri, params.position, target_at
+    )
+    if at is None:
         return None
-    target = await ls.reader.analyse(cursor, target_at)
-    if target is None:
-        return None
+    cursor, target = at
     store = await ls.ready_store()
     limit = ls.settings.hover_max_length
     found = await store.lookup_many(target.candidates) if target.candidates else []

@@ -19,12 +19,12 @@ TRIGGER_CHARACTERS = ["(", ","]
 async def signature_help(
     ls: DocsServer, params: types.SignatureHelpParams
 ) -> types.SignatureHelp | None:
-    cursor = await ls.reader.cursor(ls.workspace, params.text_document.uri, params.position)
-    if cursor is None:
+    at = await ls.reader.analyse_at(
+        ls.workspace, params.text_document.uri, params.position, call_context
+    )
+    if at is None or not at[1].candidates:
         return None
-    call = await ls.reader.analyse(cursor, call_context)
-    if call is None or not call.candidates:
-        return None
+    call = at[1]
     store = await ls.ready_store()
     found = await store.lookup_many(call.candidates)
     if not found or not found[0].signature.startswith("("):
