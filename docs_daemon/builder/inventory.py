@@ -88,18 +88,12 @@ def parse_inventory(data: bytes, where: str) -> Inventory:
     return Inventory(str(raw.project or ""), str(raw.version or ""), tuple(items))
 
 
-def parent_of(qualname: str, known: set[str] | frozenset[str]) -> str | None:
-    """The enclosing entry: the longest proper dotted prefix that is itself documented.
+def parent_of(qualname: str) -> str | None:
+    """The enclosing module or class: the qualified name without its last component.
 
-    Falls back to the plain dotted prefix (``pkg.mod`` for ``pkg.mod.func``) when no prefix is
-    documented, and ``None`` at top level.
+    Always the immediate prefix, documented or not: ``curses.window.addch`` belongs to
+    ``curses.window`` even though the docs have no entry for that class, so completion after
+    a ``curses.window`` receiver finds its methods. ``None`` at top level.
     """
     head, dot, _ = qualname.rpartition(".")
-    if not dot:
-        return None
-    prefix = head
-    while prefix:
-        if prefix in known:
-            return prefix
-        prefix = prefix.rpartition(".")[0]
-    return head
+    return head if dot else None

@@ -94,16 +94,13 @@ def _default_base_url(files: DocFiles) -> str:
 def _plan_targets(inventory: Inventory, base_url: str) -> dict[str, list[Target]]:
     """Group every wanted object (Python objects, then keywords) by the page documenting it."""
     python_objects = inventory.python_objects()
-    known = frozenset(item.name for item, _ in python_objects)
     by_page: dict[str, list[Target]] = defaultdict(list)
     seen: set[str] = set()
     for item, kind in python_objects:
         if item.name in seen:
             continue
         seen.add(item.name)
-        by_page[item.page].append(
-            _target(item, item.name, kind, parent_of(item.name, known), base_url)
-        )
+        by_page[item.page].append(_target(item, item.name, kind, parent_of(item.name), base_url))
     # Only the Python docs' own Language Reference documents the keywords.
     labels = inventory.labels() if inventory.project.lower() == "python" else {}
     for word in python_keywords():

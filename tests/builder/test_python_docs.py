@@ -254,6 +254,14 @@ def test_parents(python_conn: sqlite3.Connection) -> None:
     assert parent("len") is None
     assert parent("json") is None
     assert parent("xml.etree.ElementTree.Element.find") == "xml.etree.ElementTree.Element"
+    # Classes the docs describe without an inventory entry still own their members.
+    assert parent("curses.window.addch") == "curses.window"
+    assert parent("re.Pattern.findall") == "re.Pattern"
+    orphans = python_conn.execute(
+        "SELECT count(*) FROM entries WHERE parent IS NOT NULL"
+        " AND qualname <> parent || '.' || name"
+    ).fetchone()[0]
+    assert orphans == 0
 
 
 @pytest.mark.parametrize("word", ["with", "yield", "lambda", "match", "async for", "try", "import"])

@@ -55,6 +55,19 @@ CASES = [
     ),
     ("from os import pa‸", "path", types.CompletionItemKind.Module, "pathname"),
     ("import asyncio\nasyncio.ga‸", "gather", types.CompletionItemKind.Function, "concurrently"),
+    # classes the docs describe without an entry of their own still own their methods
+    (
+        "import curses\ndef f(win: curses.window):\n    win.add‸",
+        "addch",
+        types.CompletionItemKind.Method,
+        "Paint character",
+    ),
+    (
+        "import re\ndef f(p: re.Pattern):\n    p.fi‸",
+        "findall",
+        types.CompletionItemKind.Method,
+        "using the compiled pattern",
+    ),
 ]
 
 
