@@ -138,7 +138,7 @@ class DocsDaemon implements vscode.Disposable {
         } catch (error) {
             client.starting = false;
             this.client = undefined;
-            this.fail(error instanceof ServerStartError ? error.message : earlyExitMessage(command, server));
+            this.fail(error instanceof ServerStartError ? error.message : await earlyExitMessage(command, server));
             return;
         }
         client.starting = false;

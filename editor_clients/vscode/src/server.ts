@@ -40,6 +40,8 @@ export class StderrTail {
 export interface ServerProcess {
     child: ChildProcess;
     stderr: StderrTail;
+    /** Settles once the process has exited and its stdio is drained (all of stderr read). */
+    closed: Promise<void>;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function startProcess(command: LaunchCommand, cwd: string | undefin
     });
     const stderr = new StderrTail();
     child.stderr?.on("data", (chunk: Buffer) => stderr.append(chunk));
+    const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
     await new Promise<void>((resolve, reject) => {
         child.once("spawn", () => resolve());
         child.once("error", (error) =>
@@ -63,11 +66,23 @@ export async function startProcess(command: LaunchCommand, cwd: string | undefin
             )),
         );
     });
-    return { child, stderr };
+    return { child, stderr, closed };
 }
 
-/** The message for a server that exited before it was ready. */
-export function earlyExitMessage(command: LaunchCommand, server: ServerProcess | undefined): string {
+/** How long to wait for a dying server's last words (its stderr) before explaining the exit. */
+const LAST_WORDS_MS = 3000;
+
+/**
+ * The message for a server that exited before it was ready. The client can see the pipe
+ * close before the process's stderr has been read, so wait (bounded) for the process to close.
+ */
+export async function earlyExitMessage(
+    command: LaunchCommand,
+    server: ServerProcess | undefined,
+): Promise<string> {
+    if (server !== undefined) {
+        await Promise.race([server.closed, new Promise((resolve) => setTimeout(resolve, LAST_WORDS_MS))]);
+    }
     const code = server?.child.exitCode;
     const said = server?.stderr.lastLines();
     const status = code === null || code === undefined ? "stopped" : `exited with code ${code}`;
