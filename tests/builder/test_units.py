@@ -42,12 +42,11 @@ def test_qualname_words(qualname: str, words: str) -> None:
     assert qualname_words(qualname) == words
 
 
-def test_parent_is_the_longest_documented_prefix() -> None:
-    known = {"xml", "xml.etree.ElementTree", "xml.etree.ElementTree.Element"}
-    assert parent_of("xml.etree.ElementTree.Element.find", known) == "xml.etree.ElementTree.Element"
-    assert parent_of("xml.etree.ElementTree", known) == "xml"
-    assert parent_of("pkg.mod.func", known) == "pkg.mod"  # nothing documented: plain prefix
-    assert parent_of("len", known) is None
+def test_parent_is_the_immediate_prefix() -> None:
+    assert parent_of("xml.etree.ElementTree.Element.find") == "xml.etree.ElementTree.Element"
+    assert parent_of("xml.etree.ElementTree") == "xml.etree"
+    assert parent_of("curses.window.addch") == "curses.window"  # no entry for curses.window
+    assert parent_of("len") is None
 
 
 def _entry(qualname: str, kind: Kind, priority: int = 0) -> DocEntry:
