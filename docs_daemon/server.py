@@ -97,6 +97,7 @@ class DocsServer(LanguageServer):
         try:
             await store.wait_ready()
         except StoreError as error:
+            self.stop_watching()  # the previous store is released below
             self.tell(types.MessageType.Error, f"docs-daemon: {error}")
         else:
             # Rebuilt database files are picked up while serving (hot reload).
