@@ -39,6 +39,10 @@ class Neovim:
         return ".".join(map(str, self.version))
 
 
+#: A Neovim with no user config, no shada and no swap files: only what the test loads.
+CLEAN_HEADLESS = ("--headless", "-u", "NONE", "-i", "NONE", "-n")
+
+
 def _unavailable(message: str) -> NoReturn:
     """Skip locally, fail in CI (DOCS_DAEMON_REQUIRE_EDITORS=1), like conftest.require_tool."""
     if REQUIRE_EDITORS:
@@ -108,12 +112,7 @@ def run_lua_test(neovim: Neovim, script: str, work_dir: Path) -> subprocess.Comp
         env[xdg] = str(work_dir / xdg.lower())
     command = [
         str(neovim.path),
-        "--headless",
-        "-u",
-        "NONE",
-        "-i",
-        "NONE",
-        "-n",
+        *CLEAN_HEADLESS,
         "-c",
         "lua dofile(os.getenv('DOCS_DAEMON_TEST_SCRIPT'))",
     ]
@@ -207,12 +206,7 @@ def test_help_file_builds_its_tags(tmp_path: Path) -> None:
     subprocess.run(
         [
             str(neovim.path),
-            "--headless",
-            "-u",
-            "NONE",
-            "-i",
-            "NONE",
-            "-n",
+            *CLEAN_HEADLESS,
             "-c",
             f"try | helptags {doc} | catch | cquit 1 | endtry",
             "-c",
