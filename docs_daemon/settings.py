@@ -21,6 +21,12 @@ class Settings:
     max_results: int = 50
     #: Most characters of documentation body in a hover or completion documentation.
     hover_max_length: int = 4000
+    #: The workspace's interpreter or virtual environment ("" = find it: ``$VIRTUAL_ENV``,
+    #: ``.venv``/``venv`` in the workspace, ``python3`` on PATH).
+    python: str = ""
+    #: Official docs of imported libraries: ask before downloading, download, or never
+    #: (docstrings serve meanwhile).
+    downloads: str = "ask"
 
 
 #: camelCase wire name → field name.
@@ -30,7 +36,11 @@ WIRE_NAMES = {
     "docsets": "docsets",
     "maxResults": "max_results",
     "hoverMaxLength": "hover_max_length",
+    "python": "python",
+    "downloads": "downloads",
 }
+
+DOWNLOAD_CHOICES = ("ask", "auto", "never")
 
 _BOUNDS = {"max_results": (1, 1000), "hover_max_length": (200, 100_000)}
 
@@ -79,6 +89,10 @@ def _parse_value(name: str, value: Any) -> Any:
         return _string_list(value)
     if name == "bundled":
         return value if isinstance(value, bool) else None
+    if name == "python":
+        return value if isinstance(value, str) else None
+    if name == "downloads":
+        return value if value in DOWNLOAD_CHOICES else None
     low, high = _BOUNDS[name]
     if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return value
@@ -97,4 +111,4 @@ def to_wire(settings: Settings) -> dict[str, Any]:
     return result
 
 
-__all__ = ["WIRE_NAMES", "Settings", "parse_settings", "to_wire"]
+__all__ = ["DOWNLOAD_CHOICES", "WIRE_NAMES", "Settings", "parse_settings", "to_wire"]

@@ -21,12 +21,16 @@ def _hover_length(server: WireServer) -> int:
     return len(server.hover(DOC[0], 3, 13)["result"]["contents"]["value"])
 
 
-def _messages(server: WireServer, seconds: float = 1.0) -> list[dict[str, Any]]:
-    found = []
+def _messages(server: WireServer, first: float = 20.0, more: float = 1.0) -> list[dict[str, Any]]:
+    """Every showMessage: a generous wait for the first (a loaded machine starts slowly),
+    then a short one for the rest."""
+    found: list[dict[str, Any]] = []
     try:
         while True:
             found.append(
-                server.wait_for(lambda m: m.get("method") == "window/showMessage", seconds)
+                server.wait_for(
+                    lambda m: m.get("method") == "window/showMessage", more if found else first
+                )
             )
     except TimeoutError:
         return found
@@ -77,7 +81,7 @@ def test_did_change_configuration_applies_without_restart() -> None:
 def test_missing_database_is_reported_and_server_keeps_running(tmp_path: Any) -> None:
     server = WireServer("--db", str(tmp_path / "missing.sqlite"), "--no-bundled")
     server.initialize()
-    warnings = _messages(server, 3.0)
+    warnings = _messages(server)
     assert any("missing.sqlite" in m["params"]["message"] for m in warnings), warnings
     server.open(*DOC)
     assert server.hover(DOC[0], 3, 13)["result"] is None

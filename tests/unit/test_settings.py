@@ -33,6 +33,8 @@ def test_values_apply_over_a_base() -> None:
         {"databases": "one.sqlite"},
         {"docsets": [1, 2]},
         {"bundled": "yes"},
+        {"python": 3},
+        {"downloads": "sometimes"},
         {"mystery": 1},
     ],
 )
@@ -49,3 +51,9 @@ def test_non_object_settings() -> None:
 
 def test_every_field_has_a_wire_name() -> None:
     assert set(WIRE_NAMES.values()) == set(Settings.__dataclass_fields__)
+
+
+def test_environment_settings() -> None:
+    settings, warnings = parse_settings({"python": "/opt/venv", "downloads": "never"})
+    assert warnings == []
+    assert (settings.python, settings.downloads) == ("/opt/venv", "never")
