@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.venvs import Venv, cached_venv
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DB = ROOT / "data" / "python-3.11.sqlite"
 
@@ -32,3 +34,11 @@ def require_tool(name: str, install_hint: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture(scope="session")
+def real_venv(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Venv:
+    """A real virtual environment with werkzeug, jinja2 and django installed from PyPI by pip
+    (pinned in ``tests/venvs.py``; built once, kept in pytest's cache directory)."""
+    cache = pytestconfig.cache
+    return cached_venv(cache.mkdir("venvs") if cache else tmp_path_factory.mktemp("venvs"))
