@@ -11,7 +11,10 @@ __all__ = [
     "FTS_DDL",
     "FTS_TABLE",
     "SCHEMA_VERSION",
+    "TEXT_FTS_DDL",
+    "TEXT_FTS_TABLE",
     "Kind",
+    "aliases",
     "docsets",
     "entries",
     "meta",
@@ -20,7 +23,7 @@ __all__ = [
 
 #: Bump when a table, column, index or the meaning of a value changes; the store refuses
 #: files whose version differs, so old daemons never misread new files (and vice versa).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Written into ``meta`` under ``application`` so a random SQLite file is told apart from ours.
 APPLICATION_ID = "docs-daemon"
@@ -51,7 +54,30 @@ docsets = Table(
     Column("source", String, nullable=False, default=""),
     Column("built_at", String, nullable=False),
     Column("entry_count", Integer, nullable=False, default=0),
+    #: ``official`` (built from a project's published docs) or ``docstrings`` (read
+    #: statically from an installed package's source): features may weigh them differently.
+    Column("origin", String, nullable=False, default="official", server_default="official"),
+    #: The normalised distribution name (``jinja2``); ``""`` for the standard library.
+    Column("distribution", String, nullable=False, default="", server_default=""),
+    #: A digest of what the docset was built from (e.g. sha256 of the ``objects.inv`` bytes),
+    #: so an update can tell an unchanged upstream without rebuilding.
+    Column("source_digest", String, nullable=False, default="", server_default=""),
 )
+
+#: Other dotted names under which a documented object is reachable (where it is defined,
+#: or a re-export): ``jinja2.environment.Template`` -> ``jinja2.Template``. A lookup falls
+#: back to them when no entry has the name; an entry always wins over an alias.
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("docset_id", Integer, ForeignKey("docsets.id", ondelete="CASCADE"), nullable=False),
+    Column("alias", String, nullable=False),
+    #: The documented name: an ``entries.qualname`` of the same docset.
+    Column("qualname", String, nullable=False),
+)
+
+Index("ix_aliases_docset_alias", aliases.c.docset_id, aliases.c.alias, unique=True)
+Index("ix_aliases_alias", aliases.c.alias)
 
 #: One row per documented object. ``qualname`` is the fully qualified dotted name
 #: (``os.path.join``, ``str.split``, ``collections.OrderedDict.move_to_end``); keywords use
@@ -96,4 +122,17 @@ FTS_TABLE = "entries_fts"
 FTS_DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     "name, qualname_words, tokenize='unicode61', prefix='2 3')"
+)
+
+#: Full-text index over what a person would type to describe an entry: its name words (as in
+#: ``qualname_words``) and its summary as plain text (link targets removed), so a phrase can
+#: match across both ("read file" -> ``pathlib.Path.read_text``, whose summary says "file").
+#: Porter stemming lets "reading files" meet "Read ... file"; no prefix indexes (name
+#: prefixes are ``entries_fts``'s job). Its rowid is ``entries.id``. Contentless: the index
+#: alone costs 1.2 MiB on the stdlib where a stored copy of the text cost 3.1 MiB, so the
+#: builder recreates it from ``entries`` on every write instead of deleting rows.
+TEXT_FTS_TABLE = "entries_text"
+TEXT_FTS_DDL = (
+    f"CREATE VIRTUAL TABLE {TEXT_FTS_TABLE} USING fts5("
+    "words, summary, tokenize='porter unicode61', content='')"
 )

@@ -33,5 +33,15 @@ class Docset:
     base_url: str
     source: str
     entries: list[DocEntry] = field(default_factory=list)
+    #: ``official`` (a project's published docs) or ``docstrings`` (an installed package's
+    #: source read statically); see ``schema.docsets``.
+    origin: str = "official"
+    #: The normalised distribution name (``jinja2``); ``""`` for the standard library.
+    distribution: str = ""
+    #: A digest of the input (e.g. sha256 of ``objects.inv``), so an update can skip an
+    #: unchanged upstream.
+    source_digest: str = ""
+    #: Other dotted names of documented objects: alias -> documented qualified name.
+    aliases: dict[str, str] = field(default_factory=dict)
     #: Human-readable notes about things skipped (missing pages, failed submodules).
     warnings: list[str] = field(default_factory=list)

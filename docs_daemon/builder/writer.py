@@ -36,7 +36,10 @@ from docs_daemon.schema import (
     FTS_DDL,
     FTS_TABLE,
     SCHEMA_VERSION,
+    TEXT_FTS_DDL,
+    TEXT_FTS_TABLE,
     Kind,
+    aliases,
     docsets,
     entries,
     meta,
@@ -53,6 +56,8 @@ _KIND_BONUS = {
 
 _CAMEL_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _WORD_SEPARATORS = re.compile(r"[._\s]+")
+#: A Markdown link's target (``](https://...)``): not words a person would search for.
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
 def entry_priority(entry: DocEntry) -> int:
@@ -86,6 +91,12 @@ def qualname_words(qualname: str) -> str:
         if len(parts) > 1:
             words.extend(parts)
     return " ".join(words)
+
+
+def summary_text(summary: str) -> str:
+    """A Markdown summary as the text full-text search indexes: link targets dropped (the
+    tokenizer drops the remaining punctuation)."""
+    return _LINK_TARGET.sub("]", summary)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +188,7 @@ def _fill(path: Path, built: list[Docset]) -> list[str]:
             connection.execute(text(FTS_DDL))
             for docset in built:
                 _replace_docset(connection, docset, now)
+            _rebuild_text_index(connection)
             connection.execute(delete(meta))
             connection.execute(
                 insert(meta),
@@ -197,7 +209,8 @@ def _fill(path: Path, built: list[Docset]) -> list[str]:
             raw = connection.connection.driver_connection
             assert raw is not None
             raw.execute("ANALYZE")
-            raw.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            for table in (FTS_TABLE, TEXT_FTS_TABLE):
+                raw.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
             raw.commit()
             raw.execute("VACUUM")
             raw.execute("PRAGMA journal_mode=DELETE")
@@ -218,6 +231,7 @@ def _replace_docset(connection: Connection, docset: Docset, now: str) -> None:
             ),
             {"docset": old_id},
         )
+        connection.execute(delete(aliases).where(aliases.c.docset_id == old_id))
         connection.execute(delete(entries).where(entries.c.docset_id == old_id))
         connection.execute(delete(docsets).where(docsets.c.id == old_id))
     inserted = connection.execute(
@@ -228,6 +242,9 @@ def _replace_docset(connection: Connection, docset: Docset, now: str) -> None:
             source=docset.source,
             built_at=now,
             entry_count=len(docset.entries),
+            origin=docset.origin,
+            distribution=docset.distribution,
+            source_digest=docset.source_digest,
         )
     ).inserted_primary_key
     assert inserted is not None
@@ -256,3 +273,34 @@ def _replace_docset(connection: Connection, docset: Docset, now: str) -> None:
         text(f"INSERT INTO {FTS_TABLE}(rowid, name, qualname_words) VALUES (:id, :name, :words)"),
         [{"id": r["id"], "name": r["name"], "words": qualname_words(r["qualname"])} for r in rows],
     )
+    alias_rows = _alias_rows(docset, docset_id)
+    if alias_rows:
+        connection.execute(insert(aliases), alias_rows)
+
+
+def _rebuild_text_index(connection: Connection) -> None:
+    """Recreate the (contentless, so not row-deletable) text index from every entry."""
+    connection.execute(text(f"DROP TABLE IF EXISTS {TEXT_FTS_TABLE}"))
+    connection.execute(text(TEXT_FTS_DDL))
+    rows = [
+        {"id": ident, "words": qualname_words(qualname), "text": summary_text(summary)}
+        for ident, qualname, summary in connection.execute(
+            select(entries.c.id, entries.c.qualname, entries.c.summary)
+        )
+    ]
+    if rows:
+        insert_text = (
+            f"INSERT INTO {TEXT_FTS_TABLE}(rowid, words, summary) VALUES (:id, :words, :text)"
+        )
+        connection.execute(text(insert_text), rows)
+
+
+def _alias_rows(docset: Docset, docset_id: int) -> list[dict[str, object]]:
+    """Aliases that lead somewhere: to an entry of this docset, from a name that is not one
+    (an entry always wins over an alias, so such an alias would never be read)."""
+    documented = {entry.qualname for entry in docset.entries}
+    return [
+        {"docset_id": docset_id, "alias": alias, "qualname": qualname}
+        for alias, qualname in sorted(docset.aliases.items())
+        if qualname in documented and alias not in documented
+    ]

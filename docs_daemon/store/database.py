@@ -22,11 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from docs_daemon.schema import docsets
 from docs_daemon.store import statements
 from docs_daemon.store.errors import StoreError
 from docs_daemon.store.loader import Snapshot, take_snapshot
@@ -65,14 +63,14 @@ class LoadedDatabase:
         connections: Sequence[AsyncConnection],
         lanes: Sequence[aiosqlite.Connection],
         info: DatabaseInfo,
-        docset_ids: Mapping[str, int],
+        docsets_by_id: Mapping[int, DocsetInfo],
     ) -> None:
         self.snapshot = snapshot
         self.engine = engine
         self.info = info
-        #: Docset name -> id, and back, for filtering and for naming results.
-        self.docset_ids = dict(docset_ids)
-        self.docset_names = {ident: name for name, ident in docset_ids.items()}
+        #: Docset id -> its facts (name, origin), for naming results; name -> id, for filters.
+        self.docsets_by_id = dict(docsets_by_id)
+        self.docset_ids = {docset.name: ident for ident, docset in docsets_by_id.items()}
         self.entry_count = sum(docset.entry_count for docset in info.docsets)
         self._connections = list(connections)
         self._lanes: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
@@ -170,12 +168,12 @@ async def open_database(
     try:
         for _ in range(pool_size):
             connections.append(await engine.connect())
-        lanes = []
+        lanes: list[aiosqlite.Connection] = []
         for connection in connections:
             raw = await connection.get_raw_connection()
+            assert raw.driver_connection is not None
             lanes.append(raw.driver_connection)
-        result = await connections[0].execute(select(docsets).order_by(docsets.c.id))
-        rows = result.mappings().all()
+        rows = await lanes[0].execute_fetchall(statements.DOCSETS.sql)
     except BaseException:
         for connection in connections:
             with contextlib.suppress(Exception):
@@ -184,18 +182,33 @@ async def open_database(
         if snapshot.holder is not None:
             snapshot.holder.close()
         raise
-    infos = tuple(
-        DocsetInfo(
-            name=row["name"],
-            version=row["version"],
-            base_url=row["base_url"],
-            source=row["source"],
-            built_at=row["built_at"],
-            entry_count=row["entry_count"],
+    by_id = {
+        ident: DocsetInfo(
+            name=name,
+            version=version,
+            base_url=base_url,
+            source=source,
+            built_at=built_at,
+            entry_count=entry_count,
             database=str(path),
+            origin=origin,
+            distribution=distribution,
+            source_digest=digest,
         )
-        for row in rows
-    )
+        for (
+            ident,
+            name,
+            version,
+            base_url,
+            source,
+            built_at,
+            entry_count,
+            origin,
+            distribution,
+            digest,
+        ) in rows
+    }
+    infos = tuple(by_id.values())
     info = DatabaseInfo(
         path=path,
         mode=snapshot.mode,
@@ -214,12 +227,11 @@ async def open_database(
         info.size_bytes / (1 << 20),
         info.load_seconds * 1e3,
     )
-    valid_lanes = [lane for lane in lanes if lane is not None]
     return LoadedDatabase(
         snapshot,
         engine,
         connections,
-        valid_lanes,
+        lanes,
         info,
-        {row["name"]: row["id"] for row in rows},
+        by_id,
     )

@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from docs_daemon.schema import APPLICATION_ID, FTS_TABLE, SCHEMA_VERSION, docsets, entries, meta
+from docs_daemon.schema import (
+    APPLICATION_ID,
+    FTS_TABLE,
+    SCHEMA_VERSION,
+    TEXT_FTS_TABLE,
+    aliases,
+    docsets,
+    entries,
+    meta,
+)
 from docs_daemon.store.errors import StoreError
 from docs_daemon.store.statements import META
 
@@ -28,7 +37,7 @@ log = logging.getLogger(__name__)
 #: Python's sqlite3 does not expose; bigger files are served from disk.
 MEMDB_MAX_BYTES = 1 << 30
 
-_REQUIRED_TABLES = (meta.name, docsets.name, entries.name, FTS_TABLE)
+_REQUIRED_TABLES = (meta.name, docsets.name, entries.name, aliases.name, FTS_TABLE, TEXT_FTS_TABLE)
 
 #: ``PRAGMA quick_check`` reads every page (~5 s for a 640 MiB copy here); past this size a
 #: copy only gets the cheap checks: schema, meta, and that no page is missing.

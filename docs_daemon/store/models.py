@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +21,9 @@ class EntryBrief:
     signature: str
     summary: str
     url: str
+    #: The docset's origin: ``official`` (published docs) or ``docstrings`` (read from an
+    #: installed package's source), for features that say where an answer comes from.
+    origin: str = field(default="official", kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,12 @@ class DocsetInfo:
     built_at: str
     entry_count: int
     database: str
+    #: ``official`` or ``docstrings`` (see ``schema.docsets``).
+    origin: str = "official"
+    #: The normalised distribution name; ``""`` for the standard library.
+    distribution: str = ""
+    #: A digest of what the docset was built from; ``""`` when unknown.
+    source_digest: str = ""
 
 
 #: What happened to a database: first load, a hot reload, or their failures.

@@ -15,7 +15,7 @@ from typing import Any
 from docs_daemon.schema import Kind
 from docs_daemon.store import statements
 from docs_daemon.store.database import LoadedDatabase, Row
-from docs_daemon.store.models import Entry, EntryBrief
+from docs_daemon.store.models import DocsetInfo, Entry, EntryBrief
 from docs_daemon.store.ranking import (
     Candidate,
     Tier,
@@ -77,54 +77,79 @@ _KINDS = {kind.value: kind for kind in Kind}
 _BriefFields = tuple[str, str, str, Kind, "str | None", str, str, str]
 
 
-def _brief_fields(row: Row, docset_names: Mapping[int, str]) -> _BriefFields:
+def _brief_fields(row: Row) -> _BriefFields:
     """The leading columns shared by ``BRIEF_COLUMNS`` and ``ENTRY_COLUMNS``, in field order."""
     kind = _KINDS.get(row[3]) or Kind(row[3])
-    return (docset_names.get(row[0], ""), row[1], row[2], kind, row[4], row[5], row[6], row[7])
+    return ("", row[1], row[2], kind, row[4], row[5], row[6], row[7])
 
 
-def brief_from_row(row: Row, docset_names: Mapping[int, str]) -> EntryBrief:
+def brief_from_row(row: Row, docsets: Mapping[int, DocsetInfo]) -> EntryBrief:
     """An :class:`EntryBrief` from a row of ``statements.BRIEF_COLUMNS``."""
-    return EntryBrief(*_brief_fields(row, docset_names))
+    docset = docsets.get(row[0])
+    if docset is None:
+        return EntryBrief(*_brief_fields(row))
+    return EntryBrief(docset.name, *_brief_fields(row)[1:], origin=docset.origin)
 
 
-def entry_from_row(row: Row, docset_names: Mapping[int, str]) -> Entry:
+def entry_from_row(row: Row, docsets: Mapping[int, DocsetInfo]) -> Entry:
     """An :class:`Entry` from a row of ``statements.ENTRY_COLUMNS``."""
-    return Entry(*_brief_fields(row, docset_names), body=row[9])
+    docset = docsets.get(row[0])
+    if docset is None:
+        return Entry(*_brief_fields(row), body=row[9])
+    return Entry(docset.name, *_brief_fields(row)[1:], body=row[9], origin=docset.origin)
 
 
-def _first_allowed(scope: Scope, rows: Iterable[Row]) -> Row | None:
-    allowed = [row for row in rows if scope.allows(row[0])]
-    return min(allowed, key=lambda row: row[0]) if allowed else None
+def _asked_name(row: Row) -> str:
+    """The name a ``LOOKUP``/``LOOKUP_MANY`` row answers: the alias it was reached through,
+    or the entry's own qualified name."""
+    asked: str = row[10] if row[10] is not None else row[1]
+    return asked
+
+
+def _best_rows(scope: Scope, rows: Iterable[Row]) -> dict[str, tuple[bool, Row]]:
+    """Per name asked, the row this scope answers with: an exact entry before an alias,
+    then the lowest docset id; the flag says whether it came through an alias."""
+    best: dict[str, tuple[bool, Row]] = {}
+    for row in rows:
+        if not scope.allows(row[0]):
+            continue
+        name, via_alias = _asked_name(row), row[10] is not None
+        current = best.get(name)
+        if current is None or (via_alias, row[0]) < (current[0], current[1][0]):
+            best[name] = (via_alias, row)
+    return best
 
 
 async def lookup(scopes: Sequence[Scope], qualname: str) -> Entry | None:
-    """The entry named exactly ``qualname`` from the first database and docset that has it."""
-    sql = statements.LOOKUP.sql
-    params = {"qualname": qualname}
-    for scope in scopes:
-        row = _first_allowed(scope, await scope.db.fetch(sql, params))
-        if row is not None:
-            return entry_from_row(row, scope.db.docset_names)
-    return None
+    """The entry named exactly ``qualname`` from the first database and docset that has it;
+    failing that anywhere, the documented entry this name is an alias of."""
+    found = await lookup_many(scopes, [qualname])
+    return found[0] if found else None
 
 
 async def lookup_many(scopes: Sequence[Scope], qualnames: Sequence[str]) -> list[Entry]:
-    """Entries for ``qualnames`` in the given order; names found nowhere are left out."""
+    """Entries for ``qualnames`` in the given order; names found nowhere are left out. An
+    entry with the name in any database wins over an alias in a database before it."""
     wanted = list(dict.fromkeys(qualnames))
-    found: dict[str, Entry] = {}
+    exact: dict[str, Entry] = {}
+    via_alias: dict[str, Entry] = {}
+    single = len(wanted) == 1
     for scope in scopes:
-        missing = [name for name in wanted if name not in found]
+        missing = [name for name in wanted if name not in exact]
         if not missing:
             break
-        params = statements.LOOKUP_MANY.bind(qualnames=json.dumps(missing))
-        rows = await scope.db.fetch(statements.LOOKUP_MANY.sql, params)
-        best: dict[str, Row] = {}
-        for row in rows:
-            if scope.allows(row[0]) and (row[1] not in best or row[0] < best[row[1]][0]):
-                best[row[1]] = row
-        for name, row in best.items():
-            found[name] = entry_from_row(row, scope.db.docset_names)
+        if single:
+            compiled, params = statements.LOOKUP, {"qualname": missing[0]}
+        else:
+            compiled = statements.LOOKUP_MANY
+            params = compiled.bind(qualnames=json.dumps(missing))
+        rows = await scope.db.fetch(compiled.sql, params)
+        for name, (is_alias, row) in _best_rows(scope, rows).items():
+            if not is_alias:
+                exact[name] = entry_from_row(row, scope.db.docsets_by_id)
+            elif name not in via_alias:
+                via_alias[name] = entry_from_row(row, scope.db.docsets_by_id)
+    found = {**via_alias, **exact}
     return [found[name] for name in qualnames if name in found]
 
 
@@ -156,7 +181,7 @@ async def resolve(
                 sql, params = scope.statement(statements.RESOLVE_LIKE, pat=pattern, cap=RESOLVE_CAP)
             for row in await scope.db.fetch(sql, params):
                 if scope.allows(row[0]) and _fits_head(row[1], row[2], head_or_none):
-                    entry = entry_from_row(row, scope.db.docset_names)
+                    entry = entry_from_row(row, scope.db.docsets_by_id)
                     candidates.append((entry, row[8], scope.precedence))
         if candidates:
             break
@@ -177,7 +202,7 @@ async def members(
             if row[2] not in found and (row[2] not in best or row[0] < best[row[2]][0]):
                 best[row[2]] = row
         for name, row in best.items():
-            found[name] = (brief_from_row(row, scope.db.docset_names), scope.precedence)
+            found[name] = (brief_from_row(row, scope.db.docsets_by_id), scope.precedence)
     ordered = sorted(found.values(), key=lambda item: (item[0].name.lower(), item[0].name))
     return [entry for entry, _ in ordered[:limit]]
 
@@ -189,7 +214,7 @@ async def modules(scopes: Sequence[Scope], prefix: str, limit: int) -> list[Entr
     for scope in scopes:
         sql, params = scope.statement(statements.MODULES, low=low, high=high, cap=limit)
         for row in await scope.db.fetch(sql, params):
-            found.setdefault(row[1], brief_from_row(row, scope.db.docset_names))
+            found.setdefault(row[1], brief_from_row(row, scope.db.docsets_by_id))
     return [found[name] for name in sorted(found)[:limit]]
 
 
@@ -225,7 +250,7 @@ async def _briefs(scopes: Sequence[Scope], winners: Sequence[Candidate]) -> list
             continue
         params = statements.BRIEFS_BY_ID.bind(ids=json.dumps(idents))
         for row in await scope.db.fetch(statements.BRIEFS_BY_ID.sql, params):
-            found[scope.precedence, row[9]] = brief_from_row(row, scope.db.docset_names)
+            found[scope.precedence, row[9]] = brief_from_row(row, scope.db.docsets_by_id)
     keys = ((candidate.precedence, candidate.ident) for candidate in winners)
     return [found[key] for key in keys if key in found]
 

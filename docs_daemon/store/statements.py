@@ -15,18 +15,21 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Integer,
     Select,
+    and_,
     bindparam,
     column,
     func,
+    null,
     select,
     table,
     union_all,
 )
 from sqlalchemy.dialects import sqlite
 
-from docs_daemon.schema import FTS_TABLE, Kind, docsets, entries, meta
+from docs_daemon.schema import FTS_TABLE, Kind, aliases, docsets, entries, meta
 
 _DIALECT = sqlite.dialect(paramstyle="named")
 
@@ -66,7 +69,7 @@ class Variants:
     some_docsets: Compiled
 
 
-def compile_statement(statement: Select[Any]) -> Compiled:
+def compile_statement(statement: Select[Any] | CompoundSelect[Any]) -> Compiled:
     """Compile for SQLite's named parameter style, keeping SQLAlchemy's own bound defaults."""
     compiled = statement.compile(dialect=_DIALECT)
     defaults = {
@@ -104,17 +107,44 @@ CANDIDATE_COLUMNS = (
 )
 
 
-#: Every entry with this exact qualified name (docset precedence is applied after).
+def _found_by(names: ColumnElement[bool], by_alias: ColumnElement[bool]) -> CompoundSelect[Any]:
+    """Entries whose qualified name satisfies ``names``, then entries reached through an alias
+    satisfying ``by_alias``, in one round trip: ``ENTRY_COLUMNS`` plus the name asked for
+    (the alias) or NULL for an exact entry."""
+    exact = select(*ENTRY_COLUMNS, null().label("alias")).where(names)
+    through_alias = (
+        select(*ENTRY_COLUMNS, aliases.c.alias)
+        .select_from(
+            aliases.join(
+                entries,
+                and_(
+                    entries.c.docset_id == aliases.c.docset_id,
+                    entries.c.qualname == aliases.c.qualname,
+                ),
+            )
+        )
+        .where(by_alias)
+    )
+    return union_all(exact, through_alias)
+
+
+def _json_values(parameter: str) -> Select[Any]:
+    return select(func.json_each(bindparam(parameter)).table_valued("value").c.value)
+
+
+#: The entry with this exact qualified name, or reached through this alias.
 LOOKUP = compile_statement(
-    select(*ENTRY_COLUMNS).where(entries.c.qualname == bindparam("qualname"))
+    _found_by(
+        entries.c.qualname == bindparam("qualname"),
+        aliases.c.alias == bindparam("qualname"),
+    )
 )
 
-#: Entries for a JSON array of qualified names, for ``lookup_many``.
+#: ``LOOKUP`` for a JSON array of names, for ``lookup_many``.
 LOOKUP_MANY = compile_statement(
-    select(*ENTRY_COLUMNS).where(
-        entries.c.qualname.in_(
-            select(func.json_each(bindparam("qualnames")).table_valued("value").c.value)
-        )
+    _found_by(
+        entries.c.qualname.in_(_json_values("qualnames")),
+        aliases.c.alias.in_(_json_values("qualnames")),
     )
 )
 
@@ -264,5 +294,8 @@ DOCSETS = compile_statement(
         docsets.c.source,
         docsets.c.built_at,
         docsets.c.entry_count,
+        docsets.c.origin,
+        docsets.c.distribution,
+        docsets.c.source_digest,
     ).order_by(docsets.c.id)
 )
