@@ -32,6 +32,17 @@ def _add_database_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _positive(text: str) -> int:
+    """An integer of at least 1 (``--limit 0`` would ask for nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="docs-daemon",
@@ -79,17 +90,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--output", "-o", type=Path, required=True, help="the database to write")
     build.add_argument("--name", help="docset name (default: the project name in objects.inv)")
-    build.add_argument("--version-label", dest="docset_version", help="docset version")
-    build.add_argument("--base-url", help="URL the HTML is published at, for links")
+    build.add_argument(
+        "--version-label",
+        dest="docset_version",
+        help="docset version (default: the version in objects.inv)",
+    )
+    build.add_argument(
+        "--base-url",
+        help="URL the HTML is published at, for links (default: the files themselves)",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress output, only the summary")
 
     lookup = commands.add_parser("lookup", help="print the docs of a name, e.g. json.dumps")
-    lookup.add_argument("name", help="a qualified name (json.dumps) or a short one (dumps)")
+    lookup.add_argument(
+        "name",
+        help="a qualified name (json.dumps), a short one (dumps), or as typed in code "
+        "(json.dumps(), os.path.join(); case is ignored when nothing matches exactly)",
+    )
     _add_database_options(lookup)
 
     search = commands.add_parser("search", help="search the docs, ranked like workspace symbols")
     search.add_argument("query", help="what to search for, e.g. 'dumps' or 'path join'")
-    search.add_argument("--limit", type=int, default=20, help="how many results")
+    search.add_argument(
+        "--limit", type=_positive, default=20, help="how many results (default: %(default)s)"
+    )
     _add_database_options(search)
 
     info = commands.add_parser("info", help="show the loaded databases and docsets")

@@ -1,22 +1,29 @@
 """The people-facing commands ``lookup``, ``search`` and ``info``, through the same store the
-language server uses, printed as plain text for a terminal."""
+language server uses; :mod:`docs_daemon.terminal_render` decides how the answers read."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import re
-import shutil
 import sys
-import textwrap
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from docs_daemon.bundled import bundled_database_path
-from docs_daemon.store import DocStore, Entry, EntryBrief, StoreError
+from rich.console import Console, RenderableType
+from rich.text import Text
 
-_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*(?:\s+\"[^\"]*\")?\)")
-_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+from docs_daemon import terminal_render as out
+from docs_daemon.bundled import bundled_database_path
+from docs_daemon.store import DocsetInfo, DocStore, Entry, EntryBrief, StoreError
+
+#: How many nearest search results a failed lookup offers.
+NEAREST = 5
+
+#: A call or an unfinished call after the name: ``json.dumps()``, ``os.path.join(a, b``.
+_CALL_TAIL = re.compile(r"\s*\(.*\Z", re.DOTALL)
+_DOT_SPACES = re.compile(r"\s*\.\s*")
 
 
 def database_paths(args: argparse.Namespace) -> list[Path]:
@@ -27,59 +34,100 @@ def database_paths(args: argparse.Namespace) -> list[Path]:
     return paths
 
 
-def markdown_to_text(markdown: str) -> str:
-    """Readable terminal text from an entry's Markdown: links become their text, bold
-    markers go; code spans, lists and code blocks read fine as they are."""
-    text = _LINK.sub(r"\1", markdown)
-    return _EMPHASIS.sub(r"\2", text)
+def typed_name(text: str) -> str:
+    """The dotted name meant by what someone typed or pasted: ``json.dumps()``,
+    ``os.path.join(``, ``>>> len(x)``, `` `str.split` `` and ``os.path.`` name entries;
+    keywords of two words (``async for``) keep their space."""
+    name = text.strip().removeprefix(">>>").strip().strip("`'\"")
+    name = _CALL_TAIL.sub("", name)
+    name = _DOT_SPACES.sub(".", name).rstrip(".:")
+    name = " ".join(name.split())
+    return name or text.strip()
 
 
-def _width() -> int:
-    return max(40, min(100, shutil.get_terminal_size((100, 24)).columns))
-
-
-def entry_text(entry: Entry) -> str:
-    """An entry as a terminal page: heading with signature, summary, body, link."""
-    width = _width()
-    heading = f"{entry.qualname}{entry.signature}"
-    origin = f"{entry.kind.value} · {entry.docset}"
-    parts = [heading, "=" * min(len(heading), width), origin, ""]
-    body = markdown_to_text(entry.body or entry.summary).strip()
-    if body:
-        parts.extend([body, ""])
-    if entry.url:
-        parts.append(entry.url)
-    return "\n".join(parts)
-
-
-def brief_line(entry: EntryBrief, width: int) -> str:
-    """One search result: qualified name, kind, and as much of the summary as fits."""
-    head = f"{entry.qualname}  ({entry.kind.value})"
-    summary = " ".join(markdown_to_text(entry.summary).split())
-    room = width - len(head) - 3
-    if summary and room > 10:
-        return f"{head}  {textwrap.shorten(summary, room, placeholder='…')}"
-    return head
-
-
-def _size(size: int) -> str:
-    return f"{size / (1 << 20):.1f} MiB" if size >= 1 << 20 else f"{size / 1024:.0f} KiB"
-
-
-async def _lookup(store: DocStore, name: str) -> int:
+async def find_entry(store: DocStore, name: str) -> tuple[Entry | None, list[Entry]]:
+    """The entry ``name`` means and the other candidates: exact, then as a short name, then
+    ignoring case (``JSON.dumps``)."""
     entry = await store.lookup(name)
-    others: list[Entry] = []
+    if entry is not None:
+        return entry, []
+    found = await store.resolve(name, limit=8)
+    if not found:
+        found = await lookup_ignoring_case(store, name)
+    return (found[0], found[1:]) if found else (None, [])
+
+
+async def lookup_ignoring_case(store: DocStore, name: str) -> list[Entry]:
+    """Entries whose qualified or short name equals ``name`` but for case.
+
+    Built on ranked search, which already ignores case; the store's own case-insensitive
+    lookup takes this function's place when it has one.
+    """
+    wanted = name.casefold()
+    briefs = await store.search(name, limit=50)
+    qualnames = [b.qualname for b in briefs if b.qualname.casefold() == wanted]
+    if not qualnames:
+        qualnames = [b.qualname for b in briefs if b.name.casefold() == wanted]
+    return await store.lookup_many(qualnames[:8])
+
+
+def docset_label(docset: DocsetInfo | None, fallback: str) -> str:
+    if docset is None:
+        return fallback
+    return f"{docset.name} {docset.version}".strip()
+
+
+async def not_found(store: DocStore, name: str, console: Console) -> list[RenderableType]:
+    """Why nothing matched: the docs searched, a hint when the parent is documented (the
+    name may be newer than those docs), and the nearest search results."""
+    docsets = await store.docsets()
+    searched = ", ".join(docset_label(d, d.name) for d in docsets) or "no"
+    parent = name.rpartition(".")[0]
+    owner = await store.lookup(parent) if parent else None
+    if owner is not None:
+        label = docset_label(_docset_named(docsets, owner.docset), owner.docset)
+        message = f"{name!r} is not in the {label} docs; added in a later version?"
+    else:
+        message = f"{name!r} is not in the docs searched ({searched})"
+    lines: list[RenderableType] = [Text(f"docs-daemon: {message}")]
+    nearest = await nearest_entries(store, name, owner)
+    if nearest:
+        lines.extend(["Nearest matches:", out.result_lines(console, nearest)])
+    return lines
+
+
+async def nearest_entries(store: DocStore, name: str, owner: Entry | None) -> list[EntryBrief]:
+    """What ``name`` may have meant: the ranked search's results, and for a documented parent
+    its members spelled most like the last component (``os.path.joinn`` → ``os.path.join``)."""
+    found = {brief.qualname: brief for brief in await store.search(name, limit=NEAREST)}
+    if owner is not None:
+        members = await store.members(owner.qualname)
+        last = name.rpartition(".")[2]
+        by_name = {member.name: member for member in members}
+        for close in difflib.get_close_matches(last, list(by_name), n=NEAREST, cutoff=0.6):
+            found.setdefault(by_name[close].qualname, by_name[close])
+    return list(found.values())[:NEAREST]
+
+
+def _docset_named(docsets: Sequence[DocsetInfo], name: str) -> DocsetInfo | None:
+    return next((d for d in docsets if d.name == name), None)
+
+
+async def _lookup(store: DocStore, typed: str) -> int:
+    name = typed_name(typed)
+    entry, others = await find_entry(store, name)
     if entry is None:
-        found = await store.resolve(name, limit=8)
-        if not found:
-            print(f"docs-daemon: no documentation for {name!r}", file=sys.stderr)
-            return 1
-        entry, others = found[0], found[1:]
-    print(entry_text(entry))
+        errors = out.make_console(sys.stderr)
+        out.write_out(out.render(errors, await not_found(store, name, errors)), sys.stderr)
+        return 1
+    console = out.make_console()
+    label = docset_label(_docset_named(await store.docsets(), entry.docset), entry.docset)
+    page = out.entry_page(console, entry, label)
     if others:
-        print("\nOther candidates:")
-        for other in others:
-            print(f"  {other.qualname}  ({other.kind.value})")
+        page.extend(
+            ["", Text("Other candidates:", style="bold"), out.result_lines(console, others)]
+        )
+    out.write_out(out.render(console, page))
     return 0
 
 
@@ -88,28 +136,14 @@ async def _search(store: DocStore, query: str, limit: int) -> int:
     if not results:
         print(f"docs-daemon: nothing matches {query!r}", file=sys.stderr)
         return 1
-    width = _width()
-    for entry in results:
-        print(brief_line(entry, width))
+    console = out.make_console()
+    out.write_out(out.render(console, [out.result_lines(console, results)]))
     return 0
 
 
 async def _info(store: DocStore) -> int:
-    for database in await store.databases():
-        print(database.path)
-        print(
-            f"  {_size(database.size_bytes)} served from {database.mode}, loaded in "
-            f"{database.load_seconds * 1e3:.0f} ms; schema {database.schema_version}, "
-            f"built {database.built_at or 'unknown'}"
-            + (f" by {database.builder_version}" if database.builder_version else "")
-        )
-        for docset in database.docsets:
-            version = f" {docset.version}" if docset.version else ""
-            print(f"  docset {docset.name}{version}: {docset.entry_count} entries")
-            if docset.source:
-                print(f"    from {docset.source}")
-            if docset.base_url:
-                print(f"    at {docset.base_url}")
+    console = out.make_console()
+    out.write_out(out.render(console, out.database_tables(await store.databases())))
     return 0
 
 
@@ -129,6 +163,8 @@ def _run(args: argparse.Namespace, command: Callable[[DocStore], Awaitable[int]]
     except (StoreError, FileNotFoundError) as error:
         print(f"docs-daemon: {error}", file=sys.stderr)
         return 1
+    except out.ReaderGoneError:
+        return 0  # ``| head`` took what it wanted: nothing failed
 
 
 def run_lookup(args: argparse.Namespace) -> int:
