@@ -42,6 +42,13 @@ PARENT_CHECK_SECONDS = 0.5
 T = TypeVar("T")
 
 
+def _log_failure(task: asyncio.Future[Any]) -> None:
+    """A background task's exception, logged with its traceback when it happens (asyncio
+    would mention it only when the task is garbage-collected, if ever)."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("background task failed: %r", error, exc_info=error)
+
+
 class StoreUnavailableError(Exception):
     """The documentation could not be loaded; features answer ``null`` instead of failing."""
 
@@ -182,6 +189,7 @@ class DocsServer(LanguageServer):
         task = asyncio.ensure_future(coroutine)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_failure)
 
     # -- settings --------------------------------------------------------------------------
 
