@@ -204,6 +204,13 @@ class DocStore:
         with self._pinned() as scopes:
             return await queries.lookup(scopes, storable(qualname))
 
+    async def lookup_nocase(self, qualname: str) -> Entry | None:
+        """Like :meth:`lookup`, forgiving case (``JSON.dumps`` -> ``json.dumps``) when no
+        name matches exactly: for people typing at a terminal, not for resolved code."""
+        await self._ready()
+        with self._pinned() as scopes:
+            return await queries.lookup_nocase(scopes, storable(qualname))
+
     async def lookup_many(self, qualnames: Sequence[str]) -> list[Entry]:
         """Entries for these qualified names, in the given order; missing ones left out."""
         await self._ready()

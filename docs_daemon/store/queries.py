@@ -153,6 +153,23 @@ async def lookup_many(scopes: Sequence[Scope], qualnames: Sequence[str]) -> list
     return [found[name] for name in qualnames if name in found]
 
 
+async def lookup_nocase(scopes: Sequence[Scope], qualname: str) -> Entry | None:
+    """The entry named ``qualname`` in any case (``JSON.dumps`` -> ``json.dumps``): an exact
+    lookup first, then the first database with a case-insensitive match (its highest-ranked
+    one when several names differ only in case)."""
+    found = await lookup(scopes, qualname)
+    if found is not None:
+        return found
+    params = {"name": qualname.rpartition(".")[2], "qualname": qualname}
+    for scope in scopes:
+        rows = await scope.db.fetch(statements.LOOKUP_NOCASE.sql, params)
+        allowed = [row for row in rows if scope.allows(row[0])]
+        if allowed:
+            best = min(allowed, key=lambda row: (-row[8], row[0], row[1]))
+            return entry_from_row(best, scope.db.docsets_by_id)
+    return None
+
+
 def _fits_head(qualname: str, name: str, head: str | None) -> bool:
     """Whether a dotted partial name ("path.join") ends ``qualname`` ("os.path.join")."""
     if head is None:

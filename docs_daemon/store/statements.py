@@ -148,6 +148,17 @@ LOOKUP_MANY = compile_statement(
     )
 )
 
+#: Entries whose qualified name is ``:qualname`` in any (ASCII) case, for ``lookup_nocase``.
+#: Driven by the NOCASE index on the last component ``:name``, then filtered: measured on
+#: the stdlib 21 us median / 143 us p99 of SQL, against 17 / 47 us with a NOCASE index on
+#: ``qualname`` of its own (+0.3 MiB), both far below one round trip to a lane.
+LOOKUP_NOCASE = compile_statement(
+    select(*ENTRY_COLUMNS).where(
+        entries.c.name.collate("NOCASE") == bindparam("name"),
+        entries.c.qualname.collate("NOCASE") == bindparam("qualname"),
+    )
+)
+
 #: Whole entries whose last component is ``:name`` (any case), for ``resolve``.
 RESOLVE_NAME = _variants(
     lambda extra: (

@@ -215,3 +215,43 @@ async def test_lone_surrogates_are_text_not_errors(store: DocStore, text: str) -
     assert await store.members(text) == []
     assert isinstance(await store.members("os", text), list)
     assert isinstance(await store.modules(text), list)
+
+
+@pytest.mark.parametrize(
+    ("typed", "qualname"),
+    [
+        ("JSON.dumps", "json.dumps"),
+        ("JSON.DUMPS", "json.dumps"),
+        ("os.PATH.join", "os.path.join"),
+        ("collections.ordereddict", "collections.OrderedDict"),
+        ("logging.getlogger", "logging.getLogger"),
+        ("json.dumps", "json.dumps"),
+        ("WITH", "with"),
+    ],
+)
+async def test_lookup_nocase_forgives_case(store: DocStore, typed: str, qualname: str) -> None:
+    entry = await store.lookup_nocase(typed)
+    assert entry is not None and entry.qualname == qualname
+
+
+@pytest.mark.parametrize("typed", ["json.dump_s", "", "no.such.thing", "json.%", "JSON.dumps("])
+async def test_lookup_nocase_still_needs_the_whole_name(store: DocStore, typed: str) -> None:
+    assert await store.lookup_nocase(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "qualname"),
+    [
+        ("random.Random", "random.Random"),
+        ("random.random", "random.random"),
+        ("inspect.signature", "inspect.signature"),
+        ("inspect.Signature", "inspect.Signature"),
+        # Neither spelling: the higher-ranked of the two (a class before a function).
+        ("INSPECT.SIGNATURE", "inspect.Signature"),
+    ],
+)
+async def test_lookup_nocase_prefers_the_exact_case(
+    store: DocStore, typed: str, qualname: str
+) -> None:
+    entry = await store.lookup_nocase(typed)
+    assert entry is not None and entry.qualname == qualname
