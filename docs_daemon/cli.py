@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         metavar="SOURCE",
         help="a Sphinx HTML directory (with objects.inv), an archive of one "
-        "(.zip, .tar.gz, .tar.bz2, .tar.xz), or module:NAME",
+        "(.zip, .tar.gz, .tar.bz2, .tar.xz), module:NAME or distribution:NAME",
     )
     build.add_argument(
         "--module",
@@ -87,6 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="NAME",
         help="document an importable module and its submodules by introspection (repeatable)",
+    )
+    build.add_argument(
+        "--distribution",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="document an installed distribution from its source, read without importing it "
+        "(repeatable; found in the environment --python names, else the current one)",
+    )
+    build.add_argument(
+        "--python",
+        metavar="PATH",
+        help="the interpreter or virtual environment --distribution reads (default: "
+        "$VIRTUAL_ENV, ./.venv, python3 on PATH)",
     )
     build.add_argument("--output", "-o", type=Path, required=True, help="the database to write")
     build.add_argument("--name", help="docset name (default: the project name in objects.inv)")

@@ -16,11 +16,13 @@ from docs_daemon.builder.errors import BuildError
 from docs_daemon.builder.introspect import build_module_docset
 from docs_daemon.builder.progress import Progress
 from docs_daemon.builder.records import Docset
+from docs_daemon.builder.source_command import build_installed_docset
 from docs_daemon.builder.sources import DirectoryFiles, DocFiles
 from docs_daemon.builder.sphinx import build_sphinx_docset
 from docs_daemon.builder.writer import WriteReport, check_output, write_database
 
 MODULE_PREFIX = "module:"
+DISTRIBUTION_PREFIX = "distribution:"
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
 
 
@@ -65,9 +67,13 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 
 def _sources(args: argparse.Namespace) -> list[str]:
-    sources = [*args.sources, *(MODULE_PREFIX + name for name in args.module)]
+    sources = [
+        *args.sources,
+        *(MODULE_PREFIX + name for name in args.module),
+        *(DISTRIBUTION_PREFIX + name for name in args.distribution),
+    ]
     if not sources:
-        raise BuildError("nothing to build: give a SOURCE or --module NAME")
+        raise BuildError("nothing to build: give a SOURCE, --module NAME or --distribution NAME")
     if len(sources) > 1 and (args.name or args.docset_version or args.base_url):
         raise BuildError("--name, --version-label and --base-url apply to a single SOURCE only")
     return sources
@@ -83,6 +89,10 @@ def _build_one(source: str, args: argparse.Namespace, progress: Progress) -> Doc
     }
     if source.startswith(MODULE_PREFIX):
         return build_module_docset(source[len(MODULE_PREFIX) :], **options)
+    if source.startswith(DISTRIBUTION_PREFIX):
+        return build_installed_docset(
+            source[len(DISTRIBUTION_PREFIX) :], python=args.python, **options
+        )
     return build_sphinx_docset(_doc_files(source), **options)
 
 

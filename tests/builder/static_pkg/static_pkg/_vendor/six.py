@@ -1,0 +1,5 @@
+"""A vendored private copy."""
+
+
+def vendored():
+    """Skipped."""
