@@ -20,7 +20,6 @@ import signal
 import sys
 from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from docs_daemon.builder.errors import BuildError
@@ -28,7 +27,7 @@ from docs_daemon.builder.progress import Progress
 from docs_daemon.builder.public_names import PublicNames, Target, is_private
 from docs_daemon.builder.records import DocEntry, Docset
 from docs_daemon.builder.source_files import MAX_SOURCE_BYTES, ModuleFile, module_files
-from docs_daemon.builder.source_parse import Documented, ModuleSource, read_module
+from docs_daemon.builder.source_parse import Documented, ModuleSource, ParseJob, parse_job
 from docs_daemon.environment import Distribution, Environment
 from docs_daemon.vocabulary import Kind
 
@@ -152,23 +151,10 @@ def read_sources(
     return sources, warnings
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    module: ModuleFile
-    with_docs: bool
-
-
-def _parse(job: _Job) -> ModuleSource:
-    module = job.module
-    return read_module(
-        module.name, module.file, is_package=module.is_package, with_docs=job.with_docs
-    )
-
-
 def _parse_all(
     files: list[ModuleFile], with_docs: bool, workers: int | None
 ) -> Iterator[ModuleSource]:
-    jobs = [_Job(module, with_docs) for module in files]
+    jobs = [ParseJob(m.name, m.file, m.is_package, with_docs) for m in files]
     with _no_cycle_collection():
         yield from _run_jobs(jobs, workers)
 
@@ -186,17 +172,17 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _run_jobs(jobs: list[_Job], workers: int | None) -> Iterator[ModuleSource]:
+def _run_jobs(jobs: list[ParseJob], workers: int | None) -> Iterator[ModuleSource]:
     with_docs = bool(jobs) and jobs[0].with_docs
     count = workers if workers is not None else min(os.cpu_count() or 1, 4)
     if count < 2 or len(jobs) < _POOL_MIN_MODULES or not with_docs:
-        yield from map(_parse, jobs)
+        yield from map(parse_job, jobs)
         return
     # Spawned, not forked: the caller may be a server with threads and an event loop.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=count, mp_context=context, initializer=_start_worker)
     try:
-        yield from pool.map(_parse, jobs, chunksize=8)
+        yield from pool.map(parse_job, jobs, chunksize=8)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

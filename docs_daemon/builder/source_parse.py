@@ -91,6 +91,20 @@ class ModuleSource:
     problem: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ParseJob:
+    """One module to read, as sent to a worker process (which imports only this module)."""
+
+    name: str
+    file: Path
+    is_package: bool
+    with_docs: bool
+
+
+def parse_job(job: ParseJob) -> ModuleSource:
+    return read_module(job.name, job.file, is_package=job.is_package, with_docs=job.with_docs)
+
+
 def read_module(name: str, file: Path, *, is_package: bool, with_docs: bool) -> ModuleSource:
     """Parse ``file`` as module ``name``; a file that does not parse sets ``problem``."""
     result = ModuleSource(name=name, file=str(file), is_package=is_package)
