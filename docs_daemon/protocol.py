@@ -1,44 +1,71 @@
-"""JSON-RPC strictness pygls leaves out: every bad request gets an error response, not silence."""
+"""How messages are dispatched: documents in stream order, and JSON-RPC strictness pygls leaves
+out (every bad request gets an error response, not silence)."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from lsprotocol import types
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcParseError
-from pygls.protocol import LanguageServerProtocol
+
+from docs_daemon.documents import OpenDocuments
+from docs_daemon.pygls_internals import InternalsProtocol
+
+if TYPE_CHECKING:
+    from cattrs import Converter
+    from pygls.lsp.server import LanguageServer
 
 log = logging.getLogger(__name__)
 
+_DOCUMENT_NOTIFICATIONS = (
+    types.DidOpenTextDocumentNotification,
+    types.DidChangeTextDocumentNotification,
+    types.DidCloseTextDocumentNotification,
+)
 
-class DocsProtocol(LanguageServerProtocol):
-    """Answers requests whose parameters do not deserialize with ``InvalidParams``.
 
-    pygls logs such a message and drops it, so the client waits forever for a response; and
-    custom requests sent without ``params`` (legal JSON-RPC) fail to deserialize at all.
-    It also forgets each handler's future once it is done: pygls keeps the futures of
-    notifications and of its built-in document handlers forever (about 2 KB a keystroke).
+class DocsProtocol(InternalsProtocol):
+    """Applies document notifications the moment they are read and gives every request the
+    documents as of its place in the stream; answers requests whose parameters do not
+    deserialize with ``InvalidParams``.
+
+    pygls' own document handling splits lines the Python way and leaves a coroutine handler
+    to read the document whenever its task first runs, which may be after later changes
+    were read; pygls logs and drops a request with bad parameters, so the client waits
+    forever; and custom requests sent without ``params`` (legal JSON-RPC) fail to
+    deserialize at all.
     """
 
-    def _execute_handler(
+    def __init__(self, server: LanguageServer, converter: Converter) -> None:
+        super().__init__(server, converter)
+        self.documents = OpenDocuments()
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _DOCUMENT_NOTIFICATIONS) and message.jsonrpc == "2.0":
+            self._apply(message)
+            return
+        # pygls creates a coroutine handler's task in here, and the task keeps this context.
+        with self.documents.captured():
+            super().handle_message(message)
+
+    def _apply(
         self,
-        msg_id: Any,
-        handler: Callable[..., Any],
-        callback: Callable[..., Any],
-        args: tuple[Any, ...] | None = None,
-        kwargs: dict[str, Any] | None = None,
+        message: types.DidOpenTextDocumentNotification
+        | types.DidChangeTextDocumentNotification
+        | types.DidCloseTextDocumentNotification,
     ) -> None:
-        super()._execute_handler(msg_id, handler, callback, args, kwargs)
-        future = self._request_futures.get(msg_id)
-        if future is not None:
-
-            def forget(done: Any) -> None:
-                if self._request_futures.get(msg_id) is done:
-                    del self._request_futures[msg_id]
-
-            future.add_done_callback(forget)
+        documents = self.documents
+        params = message.params
+        if isinstance(params, types.DidOpenTextDocumentParams):
+            item = params.text_document
+            documents.open(item.uri, item.version, item.text)
+        elif isinstance(params, types.DidChangeTextDocumentParams):
+            identifier = params.text_document
+            documents.change(identifier.uri, identifier.version, params.content_changes)
+        else:
+            documents.close(params.text_document.uri)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         if "jsonrpc" in data and "method" in data and "params" not in data:
@@ -50,11 +77,11 @@ class DocsProtocol(LanguageServerProtocol):
             if "method" in data and isinstance(msg_id, int | str):
                 if not isinstance(error, JsonRpcInvalidParams):
                     error = JsonRpcInvalidParams()
-                self._send_response(msg_id, None, error.to_response_error())
+                self.send_error(msg_id, error.to_response_error())
             raise
 
 
-def report_bad_frame(protocol: LanguageServerProtocol, error: Exception) -> None:
+def report_bad_frame(protocol: DocsProtocol, error: Exception) -> None:
     """A frame whose body is not JSON gets the JSON-RPC parse error (with a null id)."""
     if isinstance(error, json.JSONDecodeError | UnicodeDecodeError):
-        protocol._send_response(None, None, JsonRpcParseError().to_response_error())  # type: ignore[arg-type]
+        protocol.send_error(None, JsonRpcParseError().to_response_error())

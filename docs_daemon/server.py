@@ -19,6 +19,7 @@ from pygls.lsp.server import LanguageServer
 
 from docs_daemon import __version__
 from docs_daemon.bundled import bundled_database_path
+from docs_daemon.documents import negotiated
 from docs_daemon.features import completion, hover, open_in_browser, signature_help
 from docs_daemon.features import workspace_symbol as symbols
 from docs_daemon.features.documents import DocumentReader
@@ -56,12 +57,15 @@ class StoreUnavailableError(Exception):
 class DocsServer(LanguageServer):
     """The pygls server plus what every feature needs: settings, the store, documents, pages."""
 
+    protocol: DocsProtocol
+
     def __init__(self, cli_databases: list[Path], use_bundled: bool, cache_dir: Path) -> None:
         super().__init__("docs-daemon", __version__, protocol_cls=DocsProtocol)
         self.cli_databases = cli_databases
         self.cli_bundled = use_bundled
         self.settings = Settings()
-        self.reader = DocumentReader()
+        self.documents = self.protocol.documents
+        self.reader = DocumentReader(self.documents)
         self.pages = PageCache(cache_dir)
         self.store: DocStore | None = None
         #: Messages raised before ``initialized`` (e.g. bad settings) are shown after it.
@@ -234,6 +238,7 @@ def create_server(cli_databases: list[Path], use_bundled: bool, cache_dir: Path)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: DocsServer, params: types.InitializeParams) -> None:
+        ls.documents.encoding = negotiated(ls.workspace.position_encoding)
         ls.apply_settings(_unwrap_settings(params.initialization_options))
         ls.initialize_seen = True  # the store starts at ``initialized``, after this answer
         if params.process_id is not None:
@@ -265,10 +270,6 @@ def create_server(cli_databases: list[Path], use_bundled: bool, cache_dir: Path)
             raw = pulled[0] if pulled else None
         if raw is not None:
             ls.apply_settings(raw)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: DocsServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.reader.forget(params.text_document.uri)
 
     server.feature(types.TEXT_DOCUMENT_HOVER)(_serving(hover.hover, None))
     server.feature(

@@ -8,10 +8,12 @@ none; when stdin is not a pipe (a file, some terminals) pygls' reader is used as
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sys
 import threading
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
@@ -24,6 +26,8 @@ EXIT_TIMEOUT = 5.0
 MAX_BODY = 1 << 30
 #: Longest header line kept whole; a longer one is garbage and is skipped.
 _LINE_LIMIT = 1 << 20
+#: What the message loop is given instead of a header line over the limit: a header it ignores.
+OVERSIZED_LINE = b"X-Oversized-Line: dropped\r\n"
 
 
 class PipeReader:
@@ -36,7 +40,7 @@ class PipeReader:
         try:
             return await self._stream.readline()
         except ValueError:  # a header line over the limit: asyncio dropped it
-            return b"X-Oversized-Line: dropped\r\n"
+            return OVERSIZED_LINE
 
     async def readexactly(self, n: int) -> bytes:
         if n > MAX_BODY:  # no buffer holds that: refuse the frame, resynchronise on headers
@@ -67,17 +71,24 @@ async def _serve(
             reader=reader,
             protocol=server.protocol,
             logger=log,
-            error_handler=server._report_server_error,
+            error_handler=functools.partial(_report, server),
         )
     finally:
         # Release what keeps threads alive (database connections) or the process lingers.
         await asyncio.wait_for(on_exit(), timeout=EXIT_TIMEOUT)
 
 
+def _report(server: LanguageServer, error: Exception, source: Any) -> None:
+    """Report a message that could not be handled; a failure to report stops nothing."""
+    try:
+        server.report_server_error(error, source)
+    except Exception as failure:
+        log.warning("could not report %r: %s", error, failure)
+
+
 def serve_stdio(server: LanguageServer, on_exit: Callable[[], Awaitable[None]]) -> None:
     """Serve one client on stdin/stdout until it exits or closes stdin, then run ``on_exit``."""
     stop = threading.Event()
-    server._stop_event = stop
     try:
         asyncio.run(_serve(server, stop, on_exit))
     except BrokenPipeError:

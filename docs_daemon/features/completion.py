@@ -19,9 +19,7 @@ TRIGGER_CHARACTERS = ["."]
 
 
 async def completion(ls: DocsServer, params: types.CompletionParams) -> types.CompletionList | None:
-    at = await ls.reader.analyse_at(
-        ls.workspace, params.text_document.uri, params.position, completion_context
-    )
+    at = await ls.reader.analyse_at(params.text_document.uri, params.position, completion_context)
     if at is None:
         return None
     cursor, context = at

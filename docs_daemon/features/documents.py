@@ -1,5 +1,6 @@
-"""Reading the client's documents: text, lines and imports (cached per version), positions.
+"""Reading the client's documents for a request: the cursor in code points, the imports.
 
+Each request reads the document as it was when the request arrived (``OpenDocuments.get``).
 Small documents are analysed inline, where it costs microseconds. A big document (a generated
 file, a minified blob, a 50 MB paste) is split and analysed in a worker thread, so the event
 loop keeps answering every other request meanwhile.
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from lsprotocol import types
-from pygls.workspace import TextDocument, Workspace
 
+from docs_daemon.documents import OpenDocuments, Snapshot
 from docs_daemon.python_source import Imports, parse_imports
 
 T = TypeVar("T")
@@ -27,75 +28,53 @@ LONG_LINE = 16 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
-    """A request's document and position, converted from client units to code points."""
+    """A request's document and position, converted from client units to code points.
 
-    document: TextDocument
-    source: str
+    ``lines`` are the document's LSP lines without their ends, the lines ``python_source``
+    indexes; ``line``/``column`` index into them.
+    """
+
+    document: Snapshot
     lines: Sequence[str]
     line: int
     column: int
 
     @property
+    def source(self) -> str:
+        """The document's text, exactly the client's."""
+        return self.document.text
+
+    @property
     def is_big(self) -> bool:
-        return len(self.source) >= BIG_DOCUMENT or len(self.lines[self.line]) >= LONG_LINE
+        return self.document.length >= BIG_DOCUMENT or len(self.lines[self.line]) >= LONG_LINE
 
     def client_range(self, line: int, start: int, end: int) -> types.Range:
         """A code-point range on one line, converted back into the client's units."""
-        return self.document.position_codec.range_to_client_units(
-            self.lines,
-            types.Range(
-                start=types.Position(line=line, character=start),
-                end=types.Position(line=line, character=end),
-            ),
-        )
+        return self.document.client_range(line, start, end)
 
 
 class DocumentReader:
-    """Keeps each open document's lines and imports per version, so nothing is re-parsed
-    (or re-split) for a hover on an unchanged file."""
+    """Cursors into the open documents; what is derived from a document's text (its import
+    scan) is kept on that document's snapshot, so it is computed once per version."""
 
-    def __init__(self) -> None:
-        self._lines: dict[str, tuple[object, Sequence[str]]] = {}
-        self._imports: dict[str, tuple[object, Imports]] = {}
+    def __init__(self, documents: OpenDocuments) -> None:
+        self.documents = documents
 
-    @staticmethod
-    def _key(document: TextDocument, source: str) -> object:
-        return (document.version, len(source), hash(source[:256]))
-
-    async def cursor(
-        self, workspace: Workspace, uri: str, position: types.Position
-    ) -> Cursor | None:
-        """The cursor; ``None`` for unknown documents or positions past the end."""
-        document = workspace.text_documents.get(uri)
+    async def cursor(self, uri: str, position: types.Position) -> Cursor | None:
+        """The cursor; ``None`` for unknown documents or lines past the end."""
+        document = self.documents.get(uri)
         if document is None or position.line < 0 or position.character < 0:
             return None
-        source = document.source
-        key = self._key(document, source)
-        cached = self._lines.get(uri)
-        if cached is not None and cached[0] == key:
-            lines = cached[1]
-        else:
-            if len(source) >= BIG_DOCUMENT:
-                lines = await asyncio.to_thread(source.splitlines, True)
-            else:
-                lines = source.splitlines(True)
-            self._lines[uri] = (key, lines)
+        if not document.is_split and document.length >= BIG_DOCUMENT:
+            await asyncio.to_thread(lambda: document.raw_lines)
+        lines = document.lines
         if position.line >= len(lines):
             return None
-        converted = document.position_codec.position_from_client_units(lines, position)
-        line_text = lines[converted.line].rstrip("\r\n")
-        column = min(converted.character, len(line_text))
-        return Cursor(document, source, lines, converted.line, column)
+        line, column = document.clamp(position)
+        return Cursor(document, lines, line, column)
 
     def imports(self, cursor: Cursor) -> Imports:
-        uri = cursor.document.uri
-        key = self._key(cursor.document, cursor.source)
-        cached = self._imports.get(uri)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        imports = parse_imports(cursor.source)
-        self._imports[uri] = (key, imports)
-        return imports
+        return cursor.document.derive(parse_imports)
 
     async def analyse(self, cursor: Cursor, function: Callable[[str, int, int, Imports], T]) -> T:
         """Run one of the ``python_source`` functions at the cursor, off the loop when big."""
@@ -107,18 +86,13 @@ class DocumentReader:
 
     async def analyse_at(
         self,
-        workspace: Workspace,
         uri: str,
         position: types.Position,
         function: Callable[[str, int, int, Imports], T | None],
     ) -> tuple[Cursor, T] | None:
         """The cursor and ``function``'s answer there; ``None`` when either is missing."""
-        cursor = await self.cursor(workspace, uri, position)
+        cursor = await self.cursor(uri, position)
         if cursor is None:
             return None
         result = await self.analyse(cursor, function)
         return None if result is None else (cursor, result)
-
-    def forget(self, uri: str) -> None:
-        self._lines.pop(uri, None)
-        self._imports.pop(uri, None)

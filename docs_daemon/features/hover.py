@@ -17,9 +17,7 @@ MEMBER_CANDIDATES = 3
 
 
 async def hover(ls: DocsServer, params: types.HoverParams) -> types.Hover | None:
-    at = await ls.reader.analyse_at(
-        ls.workspace, params.text_document.uri, params.position, target_at
-    )
+    at = await ls.reader.analyse_at(params.text_document.uri, params.position, target_at)
     if at is None:
         return None
     cursor, target = at

@@ -41,7 +41,7 @@ async def open_in_browser(ls: DocsServer, arguments: list[Any] | None) -> str | 
     if arguments and isinstance(arguments[0], str):
         candidates = (arguments[0],)
     elif (located := _position_argument(arguments)) is not None:
-        at = await ls.reader.analyse_at(ls.workspace, located[0], located[1], target_at)
+        at = await ls.reader.analyse_at(located[0], located[1], target_at)
         candidates = at[1].candidates if at else ()
     found = await store.lookup_many(candidates) if candidates else []
     if not found or not found[0].url:

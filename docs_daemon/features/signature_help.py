@@ -19,9 +19,7 @@ TRIGGER_CHARACTERS = ["(", ","]
 async def signature_help(
     ls: DocsServer, params: types.SignatureHelpParams
 ) -> types.SignatureHelp | None:
-    at = await ls.reader.analyse_at(
-        ls.workspace, params.text_document.uri, params.position, call_context
-    )
+    at = await ls.reader.analyse_at(params.text_document.uri, params.position, call_context)
     if at is None or not at[1].candidates:
         return None
     call = at[1]

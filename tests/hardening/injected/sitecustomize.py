@@ -35,12 +35,12 @@ def _inject() -> None:
     elif FAULT == "past-the-end":
         from docs_daemon.features.documents import DocumentReader
 
-        def cursor(self: Any, workspace: Any, uri: str, position: Any) -> Any:
-            document = workspace.text_documents.get(uri)
+        def cursor(self: Any, uri: str, position: Any) -> Any:
+            document = self.documents.get(uri)
             if document is None:
                 return None
             line = document.lines[position.line]  # no bounds check
-            return original_cursor(self, workspace, uri, position) if line is not None else None
+            return original_cursor(self, uri, position) if line is not None else None
 
         original_cursor = DocumentReader.cursor
         setattr(DocumentReader, "cursor", cursor)  # noqa: B010
