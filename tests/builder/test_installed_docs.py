@@ -183,6 +183,10 @@ def test_werkzeug_request(werkzeug: tuple[Docset, dict[str, DocEntry]]) -> None:
         "getlist(key: K, type: cabc.Callable[[V], T]) -> list[T]\n```"
     )
     assert entries["werkzeug.exceptions.NotFound"].kind is Kind.EXCEPTION
+    # Inherited from the sans-IO base class, documented there.
+    assert docset.aliases["werkzeug.Request.args"] == "werkzeug.sansio.request.Request.args"
+    assert "werkzeug.sansio.request.Request.args" in entries
+    assert "werkzeug.Request.get_data" not in docset.aliases  # its own entry
 
 
 def test_official_docs_spelling(environment: Environment) -> None:
@@ -232,6 +236,9 @@ def test_django(environment: Environment, real_venv: Venv, tmp_path: Path) -> No
         "Return a new QuerySet instance with the args ANDed to the existing set."
     )
     assert entries["django.db.models.CharField"].kind is Kind.CLASS
+    assert docset.aliases["django.http.HttpResponse.set_cookie"] == (
+        "django.http.HttpResponseBase.set_cookie"
+    )
     assert entries["django.http.Http404"].kind is Kind.EXCEPTION
     assert entries["django.core.exceptions.ObjectDoesNotExist"].kind is Kind.EXCEPTION
     assert not any(".tests." in name for name in entries)

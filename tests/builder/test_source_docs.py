@@ -121,8 +121,10 @@ def test_published_names_kinds_signatures_and_rank(entries: dict[str, DocEntry])
         "static_pkg.Engine.Part": (Kind.CLASS, "", 0),
         "static_pkg.Engine.Part.fit": (Kind.METHOD, "() -> None", 0),
         "static_pkg.Engine._internal": (Kind.METHOD, "() -> None", 0),
-        # Not re-exported: stays in its private module (the writer ranks it low by name).
-        "static_pkg._core.TurboEngine": (Kind.CLASS, "(name: str, *, speed: float = 1.0)", 0),
+        # Its constructor is Engine's.
+        "static_pkg.TurboEngine": (Kind.CLASS, "(name: str, *, speed: float = 1.0)", 0),
+        # Not re-exported (only under TYPE_CHECKING): stays in its private module, which
+        # the writer ranks low by name.
         "static_pkg._core.Hidden": (Kind.CLASS, "", 0),
         "static_pkg.make_engine": (
             Kind.FUNCTION,
@@ -212,6 +214,15 @@ def test_converted_docstrings(entries: dict[str, DocEntry]) -> None:
 
 def test_aliases(docset: Docset) -> None:
     assert docset.aliases == {
+        # Inherited members lead to where they are documented (private ones are left out).
+        "static_pkg.TurboEngine.Part": "static_pkg.Engine.Part",
+        "static_pkg.TurboEngine.check": "static_pkg.Engine.check",
+        "static_pkg.TurboEngine.default": "static_pkg.Engine.default",
+        "static_pkg.TurboEngine.default_speed": "static_pkg.Engine.default_speed",
+        "static_pkg.TurboEngine.label": "static_pkg.Engine.label",
+        "static_pkg.TurboEngine.name": "static_pkg.Engine.name",
+        "static_pkg.TurboEngine.run": "static_pkg.Engine.run",
+        "static_pkg.TurboEngine.stop": "static_pkg.Engine.stop",
         "static_pkg._core.Engine": "static_pkg.Engine",
         "static_pkg._core.Engine.Part": "static_pkg.Engine.Part",
         "static_pkg._core.Engine.Part.fit": "static_pkg.Engine.Part.fit",
@@ -223,6 +234,7 @@ def test_aliases(docset: Docset) -> None:
         "static_pkg._core.Engine.name": "static_pkg.Engine.name",
         "static_pkg._core.Engine.run": "static_pkg.Engine.run",
         "static_pkg._core.Engine.stop": "static_pkg.Engine.stop",
+        "static_pkg._core.TurboEngine": "static_pkg.TurboEngine",
         "static_pkg._core.make_engine": "static_pkg.make_engine",
         "static_pkg.errors.NotFoundError": "static_pkg.NotFoundError",
         "static_pkg.errors.PkgError": "static_pkg.PkgError",
@@ -240,6 +252,7 @@ def test_aliases(docset: Docset) -> None:
 def test_public_aliases_for_module_level_names(distribution: Distribution) -> None:
     assert public_aliases(distribution) == {
         "static_pkg._core.Engine": "static_pkg.Engine",
+        "static_pkg._core.TurboEngine": "static_pkg.TurboEngine",
         "static_pkg._core.make_engine": "static_pkg.make_engine",
         "static_pkg.errors.NotFoundError": "static_pkg.NotFoundError",
         "static_pkg.errors.PkgError": "static_pkg.PkgError",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from static_pkg import shapes
 from static_pkg._core import Engine as Engine
+from static_pkg._core import TurboEngine as TurboEngine
 from static_pkg._core import make_engine
 from static_pkg.render import render
 from static_pkg.shapes import *  # noqa: F403
@@ -20,7 +21,7 @@ from .errors import NotFoundError, PkgError
 if TYPE_CHECKING:
     from static_pkg._core import Hidden  # noqa: F401 -- read, never re-exported
 
-__all__ = ["Engine", "NotFoundError", "PkgError", "make_engine", "render", "shapes"]
+__all__ = ["Engine", "NotFoundError", "PkgError", "TurboEngine", "make_engine", "render", "shapes"]
 __all__ += shapes.__all__
 __all__.append("VERSION")
 
