@@ -11,9 +11,14 @@ microseconds per query kind for:
 
 then lookup latency while searches flood the store, and, in a fresh process per database
 size (bundled, synthetic 10x and 50x), load time, RSS before/after load, after a hot-reload
-swap and after close, and lookup/search latency at that size.
+swap and after close, and lookup/search latency at that size; with ``--library DIR``, in a
+fresh process each, the stdlib alone against the stdlib plus every docset database in DIR
+loaded on demand (peak RSS, hover lookups, searches). ``--build-library DIR`` first builds
+such docsets with ``docs-daemon build`` from the Sphinx HTML of Debian's ``*-doc`` packages
+found under /usr/share/doc and from installed packages (``--module``).
 
     python benchmarks/store_benchmark.py [--sizes 10,50] [--synthetic-dir DIR] [--rounds N]
+        [--library DIR [--build-library]] [--only-library]
 """
 
 from __future__ import annotations
@@ -66,10 +71,11 @@ SEARCH_QUERIES = [
 Timer = Callable[[], Awaitable[object]]
 
 
-def rss_bytes() -> int:
+def rss_bytes(field: str = "VmRSS") -> int:
+    """Resident memory now (``VmRSS``) or at its peak so far (``VmHWM``)."""
     with Path("/proc/self/status").open() as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     return 0
 
@@ -302,7 +308,7 @@ async def lookup_layers(path: Path, rounds: int) -> list[tuple[str, tuple[float,
     names = workload.qualnames
     store = DocStore([path])
     await store.wait_ready()
-    database = store._databases[0]
+    database = store._scopes[0].db
     uri = database.info.uri
     # A second engine on the same memory copy: the store's own pool is all checked out as lanes.
     engine = create_async_engine(
@@ -497,6 +503,128 @@ def load_times(path: Path, repeats: int) -> tuple[float, float]:
     return statistics.median(samples), min(samples)
 
 
+# -- part 4: a library of docsets loaded on demand, one fresh process per configuration ---------
+
+#: Debian documentation packages whose Sphinx HTML makes a third-party docset.
+DEBIAN_DOCS = ("python-flask-doc", "python-werkzeug-doc", "python-jinja2-doc", "python-django-doc")
+#: Installed packages documented by introspection, until the library has ten docsets.
+MODULE_DOCS = ("sqlalchemy", "matplotlib", "rich", "pygls", "lsprotocol", "websockets", "attr")
+LIBRARY_SIZE = 10
+
+
+def build_library(directory: Path) -> None:
+    """Build up to ``LIBRARY_SIZE`` real docsets into ``directory`` (kept between runs)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "docs_daemon", "build", "--quiet"]
+    sources = [
+        (package.removeprefix("python-").removesuffix("-doc"), [str(html)])
+        for package in DEBIAN_DOCS
+        if (html := Path("/usr/share/doc") / package / "html").joinpath("objects.inv").is_file()
+    ]
+    sources += [(module, ["--module", module]) for module in MODULE_DOCS]
+    built = len(library_docsets(directory))
+    for name, source in sources:
+        target = directory / f"{name}.sqlite"
+        if built >= LIBRARY_SIZE or target.exists():
+            continue
+        print(f"building the {name} docset...")
+        done = subprocess.run([*command, *source, "--output", str(target)], check=False)
+        built += done.returncode == 0 and target.exists()
+
+
+def library_docsets(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.sqlite"))[:LIBRARY_SIZE]
+
+
+def _hover_batches(names: Sequence[str]) -> list[list[str]]:
+    """What a hover asks: the name under the cursor spelled a few ways, one of them real."""
+    return [[f"builtins.{q}", q, f"{q}.__call__"] for q in names]
+
+
+async def library_worker(directory: Path | None, rounds: int) -> dict[str, Any]:
+    """Runs in its own process: the server's imports, the stdlib, then (with ``directory``)
+    every docset there loaded on demand; latencies, then RSS now and at its peak."""
+    import docs_daemon.server  # noqa: F401  (the daemon's own imports: RSS is the server's)
+
+    bundled = bundled_database_path()
+    docsets = library_docsets(directory) if directory else []
+    stdlib_names = sample_workload(bundled, 300).qualnames
+    third_party = [q for path in docsets for q in sample_workload(path, 30).qualnames]
+    imported = rss_bytes()
+    store = DocStore(stdlib=[bundled])
+    await store.wait_ready()
+    loads = []
+    for path in docsets:
+        started = time.perf_counter()
+        await store.load(path)
+        loads.append(time.perf_counter() - started)
+    loaded = rss_bytes()
+    stdlib_hovers = _hover_batches(stdlib_names)
+    for calls in (stdlib_hovers, _hover_batches(third_party)):
+        await time_async([functools.partial(store.lookup_many, q) for q in calls], 1)  # warm
+    result = {
+        "databases": len(await store.databases()),
+        "megabytes": sum(path.stat().st_size for path in [bundled, *docsets]) / (1 << 20),
+        "load_ms": (statistics.median(loads) * 1e3, max(loads) * 1e3) if loads else None,
+        "hover_stdlib": summarize(
+            await time_async(
+                [functools.partial(store.lookup_many, q) for q in stdlib_hovers], rounds
+            )
+        ),
+        "hover_third_party": summarize(
+            await time_async(
+                [functools.partial(store.lookup_many, q) for q in _hover_batches(third_party)],
+                rounds,
+            )
+        )
+        if third_party
+        else None,
+        "search": summarize(
+            await time_async([functools.partial(store.search, q) for q in SEARCH_QUERIES], rounds)
+        ),
+        "rss_imported": imported,
+        "rss_loaded": loaded,
+        "rss_peak": rss_bytes("VmHWM"),
+    }
+    await store.close()
+    return result
+
+
+def measure_library(directory: Path | None, rounds: int) -> dict[str, Any]:
+    argv = [sys.executable, __file__, "--library-worker", str(directory or ""), "--rounds"]
+    output = subprocess.run([*argv, str(rounds)], check=True, capture_output=True, text=True).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+def render_library(alone: dict[str, Any], library: dict[str, Any]) -> str:
+    def pair(values: Sequence[float] | None) -> str:
+        return "—" if values is None else f"{values[0]:.0f} / {values[1]:.0f}"
+
+    lines = [
+        "## A library of docsets loaded on demand (a fresh process each)",
+        "",
+        "The process imports the server's modules first, so RSS is the daemon's. Hover = "
+        "`lookup_many` of three spellings of a name, one real (stdlib names, or names of the "
+        "loaded docsets); search = the typed queries above. Docset load = `DocStore.load`, "
+        "median / slowest.",
+        "",
+        "| databases | MiB on disk | docset load ms | hover, stdlib names | hover, docset names "
+        "| search | RSS after imports | RSS loaded | peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in (alone, library):
+        lines.append(
+            f"| {row['databases']} | {row['megabytes']:.1f} | {pair(row['load_ms'])} "
+            f"| {pair(row['hover_stdlib'])} | {pair(row['hover_third_party'])} "
+            f"| {pair(row['search'])} | {_mib(row['rss_imported'])} | {_mib(row['rss_loaded'])} "
+            f"| {_mib(row['rss_peak'])} |"
+        )
+    ratio = library["rss_peak"] / alone["rss_peak"]
+    lines += ["", f"Peak RSS with {library['databases']} databases: {ratio:.2f}x the stdlib's."]
+    return "\n".join(lines) + "\n"
+
+
 # -- report ---------------------------------------------------------------------------------
 
 
@@ -599,11 +727,30 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="passes over each workload")
     parser.add_argument("--flood-seconds", type=float, default=1.5)
     parser.add_argument("--no-write", action="store_true", help=f"do not rewrite {RESULTS.name}")
+    parser.add_argument("--library", type=Path, help="also measure the docsets in DIR loaded")
+    parser.add_argument("--build-library", action="store_true", help="first build them")
+    parser.add_argument("--only-library", action="store_true", help="only that (no write)")
     parser.add_argument("--size-worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--library-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.size_worker:
         print(json.dumps(asyncio.run(size_worker(args.size_worker, args.rounds))))
         return 0
+    if args.library_worker is not None:
+        directory = Path(args.library_worker) if args.library_worker else None
+        print(json.dumps(asyncio.run(library_worker(directory, args.rounds))))
+        return 0
+    library_table = ""
+    if args.library:
+        if args.build_library:
+            build_library(args.library)
+        print("library (stdlib alone, then with the docsets):")
+        library_table = render_library(
+            measure_library(None, args.rounds), measure_library(args.library, args.rounds)
+        )
+        print(library_table)
+        if args.only_library:
+            return 0
 
     bundled = bundled_database_path()
     work = Path(tempfile.mkdtemp(prefix="docs-daemon-bench-"))
@@ -633,6 +780,8 @@ def main() -> int:
             load = result["load_ms"]
             print(f"  {label}: load {load:.0f} ms, search p50/p99 {search[0]:.0f}/{search[1]:.0f}")
         table = render(designs, layers, isolated, sizes, bundled_load)
+        if library_table:
+            table += "\n" + library_table
         print(table)
         if not args.no_write:
             write_results(table)

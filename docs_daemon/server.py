@@ -142,7 +142,7 @@ class DocsServer(LanguageServer):
         return store
 
     def _on_store_event(self, event: StoreEvent) -> None:
-        if event.kind == "reload_failed":
+        if event.kind in ("reload_failed", "load_failed"):
             self.tell(types.MessageType.Warning, f"docs-daemon: {event.message}")
         self.spawn(self.send_status())
 

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from docs_daemon import terminal_render as out
 from docs_daemon.bundled import bundled_database_path
-from docs_daemon.store import DocsetInfo, DocStore, Entry, EntryBrief, StoreError
+from docs_daemon.store import DocsetInfo, DocStore, Entry, EntryBrief, StoreError, StoreEvent
 
 #: How many nearest search results a failed lookup offers.
 NEAREST = 5
@@ -147,11 +147,18 @@ async def _info(store: DocStore) -> int:
     return 0
 
 
+def _say_load_failures(event: StoreEvent) -> None:
+    """A database that cannot be loaded is said on stderr; the others still answer."""
+    if event.kind == "load_failed":
+        print(f"docs-daemon: {event.message}", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace, command: Callable[[DocStore], Awaitable[int]]) -> int:
     """Load the databases, run one command, and turn store errors into one clear line."""
 
     async def main() -> int:
         store = DocStore(database_paths(args))
+        store.add_listener(_say_load_failures)
         try:
             await store.wait_ready()
             return await command(store)

@@ -14,6 +14,8 @@ from docs_daemon.store.models import (
     DocsetInfo,
     Entry,
     EntryBrief,
+    LibraryItem,
+    Precedence,
     StoreEvent,
     StoreEventKind,
 )
@@ -36,6 +38,8 @@ __all__ = [
     "DocsetInfo",
     "Entry",
     "EntryBrief",
+    "LibraryItem",
+    "Precedence",
     "StoreError",
     "StoreEvent",
     "StoreEventKind",

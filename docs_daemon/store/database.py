@@ -34,6 +34,12 @@ log = logging.getLogger(__name__)
 
 Row = tuple[Any, ...]
 
+#: Page cache per lane (``PRAGMA cache_size``; negative: KiB). Table and index
+#: pages come straight from the mapped copy; the cache holds what does not (full-text
+#: segments, temporary b-trees). Measured: the search workload ran no slower than with the
+#: default 2 MiB, and the peak RSS of a daemon with 11 databases fell by 22 MiB.
+LANE_CACHE_SIZE = -256
+
 
 async def _open_lane(uri: str, mmap_size: int) -> aiosqlite.Connection:
     """A pooled connection: read-only for good (``query_only``), memory-mapped on disk."""
@@ -45,6 +51,7 @@ async def _open_lane(uri: str, mmap_size: int) -> aiosqlite.Connection:
     await connection
     try:
         await connection.execute("PRAGMA query_only = 1")
+        await connection.execute(f"PRAGMA cache_size = {LANE_CACHE_SIZE}")
         if mmap_size:
             await connection.execute(f"PRAGMA mmap_size = {int(mmap_size)}")
     except BaseException:
@@ -72,6 +79,7 @@ class LoadedDatabase:
         self.docsets_by_id = dict(docsets_by_id)
         self.docset_ids = {docset.name: ident for ident, docset in docsets_by_id.items()}
         self.entry_count = sum(docset.entry_count for docset in info.docsets)
+        self.heads = snapshot.heads
         self._connections = list(connections)
         self._lanes: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for lane in lanes:
@@ -86,6 +94,10 @@ class LoadedDatabase:
     @property
     def path(self) -> Path:
         return self.snapshot.path
+
+    def may_have(self, name: str) -> bool:
+        """False only when no name or alias of this database starts like ``name``."""
+        return self.heads is None or name.partition(".")[0] in self.heads
 
     def pin(self) -> None:
         """Mark a query in flight on this copy; a release waits for every pin to go."""

@@ -1,12 +1,14 @@
-"""The store the daemon talks to: loads databases off the event loop, answers typed queries
-across them in precedence order, and swaps in rebuilt files without dropping a query."""
+"""The store the daemon talks to: a library of databases loaded on demand, queried in
+precedence order, with rebuilt files swapped in without dropping a query."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +21,8 @@ from docs_daemon.store.models import (
     DocsetInfo,
     Entry,
     EntryBrief,
+    LibraryItem,
+    Precedence,
     StoreEvent,
     StoreEventKind,
 )
@@ -31,6 +35,10 @@ State = Literal["idle", "loading", "ready", "failed"]
 #: Connections per database. Two cores give no more throughput past two, but a connection
 #: busy with a broad search must leave others free for hovers (see the benchmark note).
 DEFAULT_POOL_SIZE = 4
+#: Connections of a third-party docset loaded on demand: one for searches, one always free
+#: for hovers. Each lane is a thread and a connection (about 0.3 MiB): with ten docsets
+#: loaded, two lanes instead of four kept the daemon's peak RSS 7 MiB lower.
+DOCSET_POOL_SIZE = 2
 
 
 def storable(text: str) -> str:
@@ -43,33 +51,71 @@ def storable(text: str) -> str:
     return text
 
 
+#: No file signature was recorded for a failure (the file could not even be stat'ed).
+_UNSEEN = FileSignature(-1, -1, -1)
+
+
+@dataclass(eq=False, slots=True)
+class _Slot:
+    """One path of the library: where it ranks, its served copy or why there is none."""
+
+    path: Path
+    precedence: Precedence
+    #: Order of arrival, breaking ties within one precedence level.
+    order: int
+    database: LoadedDatabase | None = None
+    error: str | None = None
+    #: The file as it was when it failed or was refused: tried again only once it changes.
+    refused: FileSignature | None = None
+    #: The first load in flight; every ``load`` of the path waits for the same one.
+    loading: asyncio.Task[LoadedDatabase] | None = None
+
+    def item(self) -> LibraryItem:
+        if self.database is not None:
+            status: Literal["loading", "serving", "failed"] = "serving"
+        else:
+            status = "loading" if self.error is None else "failed"
+        info = self.database.info if self.database is not None else None
+        return LibraryItem(self.path, self.precedence, status, self.error, info)
+
+
+def _key(path: Path) -> Path:
+    """One slot per file however the path is spelled (relative, with ``..``)."""
+    return Path(path).absolute()
+
+
 class DocStore:
     """Documentation databases copied into memory and queried asynchronously.
 
-    Earlier paths take precedence: a lookup answers from the first database that has the
-    name, and equally good search results are ordered by it.
+    The databases given here are loaded by :meth:`start`: ``paths`` first, in their order,
+    then ``stdlib``. More are loaded and unloaded while serving (:meth:`load`,
+    :meth:`unload`); :class:`Precedence`, then the order of loading, decides which answers
+    first. A file that cannot be served is reported for itself (``load_failed``) and the
+    others keep serving; only when nothing at all can be served does the store fail.
     """
 
     def __init__(
         self,
-        paths: Sequence[Path],
+        paths: Sequence[Path] = (),
         *,
+        stdlib: Sequence[Path] = (),
         memory_limit: int = 1 << 30,
         pool_size: int = DEFAULT_POOL_SIZE,
     ) -> None:
-        self._paths = tuple(Path(path) for path in paths)
+        self._initial = [(Path(p), Precedence.CONFIGURED) for p in paths] + [
+            (Path(p), Precedence.STDLIB) for p in stdlib
+        ]
         self._memory_limit = memory_limit
         self._pool_size = max(1, pool_size)
         self._state: State = "idle"
         self._error: str | None = None
-        self._databases: list[LoadedDatabase] = []
+        self._slots: dict[Path, _Slot] = {}
+        self._arrivals = itertools.count()
         self._scopes: tuple[Scope, ...] = ()
         self._docset_filter: frozenset[str] | None = None
         self._listeners: list[Callable[[StoreEvent], None]] = []
         self._load_task: asyncio.Task[None] | None = None
         self._reload_lock: asyncio.Lock | None = None
-        #: Signatures of replacement files already refused, so a watch does not retry them.
-        self._refused: dict[Path, FileSignature | None] = {}
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -79,20 +125,27 @@ class DocStore:
 
     @property
     def error(self) -> str | None:
+        """Why the store failed (state ``failed``); per-file problems are in :meth:`loaded`."""
         return self._error
 
     @property
     def paths(self) -> tuple[Path, ...]:
-        return self._paths
+        """Every path of the library, served or not, in precedence order."""
+        return tuple(slot.path for slot in self._ordered_slots())
 
     async def start(self) -> None:
-        """Begin loading every database in a worker thread; returns at once."""
+        """Begin loading the databases given at construction; returns at once."""
         if self._load_task is None:
             self._state = "loading"
-            self._load_task = asyncio.create_task(self._load_all(), name="docs-daemon-store-load")
+            for path, precedence in self._initial:
+                self._slot(path, precedence)
+            self._load_task = asyncio.create_task(
+                self._load_initial(), name="docs-daemon-store-load"
+            )
 
     async def wait_ready(self) -> None:
-        """Wait until every database is served; raise StoreError if loading failed."""
+        """Wait until the databases given at construction are loaded (or failed); raise
+        StoreError when nothing can be served."""
         if self._state != "ready":
             await self.start()
             assert self._load_task is not None
@@ -100,34 +153,112 @@ class DocStore:
         if self._state == "failed":
             raise StoreError(self._error or "loading failed")
 
-    async def _load_all(self) -> None:
-        loaded: list[LoadedDatabase] = []
-        try:
-            if not self._paths:
-                raise StoreError("no documentation database to load")
-            for path in self._paths:
-                loaded.append(await self._open(path))
-        except Exception as error:
-            for database in loaded:
-                await database.release()
-            self._error = str(error) if isinstance(error, StoreError) else f"{error!r}"
+    async def _load_initial(self) -> None:
+        slots = [self._slots[_key(path)] for path, _ in self._initial if _key(path) in self._slots]
+        loads = (self._begin_load(slot, announce=False) for slot in slots)
+        await asyncio.gather(*loads, return_exceptions=True)
+        if self._scopes:
+            self._state = "ready"
+        else:
+            errors = [slot.error for slot in slots if slot.error]
+            self._error = "; ".join(errors) or "no documentation database to load"
             self._state = "failed"
             log.info("cannot load the documentation: %s", self._error)
-            self._notify("failed", self._failed_path(loaded), self._error)
-            return
-        self._databases = loaded
-        self._rebuild_scopes()
-        self._state = "ready"
-        for database in loaded:
-            info = database.info
-            self._notify("loaded", info.path, _describe(info))
+        for slot in slots:
+            if slot.database is not None:
+                self._notify("loaded", slot.path, _describe(slot.database.info))
+            elif slot.error is not None:
+                kind: StoreEventKind = "failed" if self._state == "failed" else "load_failed"
+                self._notify(kind, slot.path, slot.error)
 
-    def _failed_path(self, loaded: Sequence[LoadedDatabase]) -> Path:
-        index = min(len(loaded), len(self._paths) - 1)
-        return self._paths[index] if self._paths else Path()
+    def _slot(self, path: Path, precedence: Precedence) -> _Slot:
+        key = _key(path)
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = _Slot(Path(path), precedence, next(self._arrivals))
+            self._slots[key] = slot
+        elif slot.precedence != precedence:  # moved: last of its new level, as if loaded now
+            slot.precedence, slot.order = precedence, next(self._arrivals)
+            self._rebuild_scopes()
+        return slot
 
-    async def _open(self, path: Path) -> LoadedDatabase:
-        return await open_database(path, memory_limit=self._memory_limit, pool_size=self._pool_size)
+    def _begin_load(self, slot: _Slot, *, announce: bool) -> asyncio.Task[LoadedDatabase]:
+        """The slot's first load, started now unless one is already in flight; ``announce``
+        tells listeners how it went (the start announces its databases all at once)."""
+        if slot.loading is None:
+            slot.loading = asyncio.create_task(self._load_slot(slot, announce))
+        return slot.loading
+
+    async def _load_slot(self, slot: _Slot, announce: bool) -> LoadedDatabase:
+        try:
+            try:
+                signature = await asyncio.to_thread(FileSignature.of, slot.path)
+            except OSError:
+                signature = _UNSEEN
+            try:
+                database = await self._open(slot)
+            except Exception as error:
+                slot.error = str(error) if isinstance(error, StoreError) else f"{error!r}"
+                slot.refused = signature
+                log.warning("cannot load %s", slot.error)
+                if announce:
+                    self._notify("load_failed", slot.path, slot.error)
+                raise StoreError(slot.error) from error
+            if self._slots.get(_key(slot.path)) is not slot:
+                await database.release()  # unloaded (or the store closed) meanwhile
+                raise StoreError(f"{slot.path}: unloaded while it was loading")
+            slot.database, slot.error, slot.refused = database, None, None
+            self._rebuild_scopes()
+            if self._state == "failed":  # nothing could be served at the start; now this can
+                self._state, self._error = "ready", None
+            if announce:
+                self._notify("loaded", slot.path, _describe(database.info))
+            return database
+        finally:
+            slot.loading = None
+
+    async def _open(self, slot: _Slot) -> LoadedDatabase:
+        pool_size = self._pool_size
+        if slot.precedence is Precedence.DOCSET:
+            pool_size = min(pool_size, DOCSET_POOL_SIZE)
+        return await open_database(slot.path, memory_limit=self._memory_limit, pool_size=pool_size)
+
+    async def load(self, path: Path, *, precedence: Precedence = Precedence.DOCSET) -> DatabaseInfo:
+        """Serve ``path`` from the next query on, at ``precedence`` (a path already served
+        just moves, to the end of its new precedence level). Copies the file into memory
+        off the event loop; concurrent calls for one path share one copy.
+
+        Raises StoreError naming the file when it cannot be served; the path stays in the
+        library, and :meth:`reload` (or :meth:`watch`) loads it once the file changes (e.g.
+        when a build of it finishes). The other databases keep serving either way.
+        """
+        await self.start()
+        slot = self._slot(path, precedence)
+        if slot.database is not None:
+            return slot.database.info
+        database = await asyncio.shield(self._begin_load(slot, announce=True))
+        return database.info
+
+    async def unload(self, path: Path) -> bool:
+        """Stop serving ``path`` and drop it from the library: queries asked from now on do
+        not see it; the copy is freed once the queries already reading it are done.
+        Returns whether the path was in the library."""
+        slot = self._slots.pop(_key(path), None)
+        if slot is None:
+            return False
+        database, slot.database = slot.database, None
+        if database is not None:
+            self._rebuild_scopes()
+            await database.release()
+            self._notify("unloaded", slot.path, f"{slot.path}: no longer served")
+        return True
+
+    def loaded(self) -> list[LibraryItem]:
+        """Every path of the library in precedence order, with its status and load facts."""
+        return [slot.item() for slot in self._ordered_slots()]
+
+    def _ordered_slots(self) -> list[_Slot]:
+        return sorted(self._slots.values(), key=lambda slot: (slot.precedence, slot.order))
 
     async def close(self) -> None:
         """Stop serving: wait for in-flight queries, then free every copy."""
@@ -135,9 +266,14 @@ class DocStore:
             self._load_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._load_task
-        databases, self._databases, self._scopes = self._databases, [], ()
-        for database in databases:
-            await database.release()
+        slots, self._slots, self._scopes = list(self._slots.values()), {}, ()
+        for slot in slots:
+            if slot.loading is not None:
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await slot.loading
+            if slot.database is not None:
+                database, slot.database = slot.database, None
+                await database.release()
         self._load_task = None
         self._state = "idle"
 
@@ -164,7 +300,8 @@ class DocStore:
 
     def _rebuild_scopes(self) -> None:
         scopes = []
-        for precedence, database in enumerate(self._databases):
+        served = [slot.database for slot in self._ordered_slots() if slot.database is not None]
+        for precedence, database in enumerate(served):
             if self._docset_filter is None:
                 allowed = None
             else:
@@ -245,13 +382,12 @@ class DocStore:
 
     async def docsets(self) -> list[DocsetInfo]:
         """Every docset served, in precedence order (the docset filter does not apply)."""
-        await self._ready()
-        return [docset for database in self._databases for docset in database.info.docsets]
+        return [docset for info in await self.databases() for docset in info.docsets]
 
     async def databases(self) -> list[DatabaseInfo]:
         """Every database served, in precedence order, with its load facts."""
         await self._ready()
-        return [database.info for database in self._databases]
+        return [slot.database.info for slot in self._ordered_slots() if slot.database]
 
     # -- hot reload ----------------------------------------------------------------------
 
@@ -269,45 +405,59 @@ class DocStore:
     async def reload(self) -> None:
         """Load every changed file beside its old copy, swap, then release the old copy
         once its in-flight queries are done. A replacement that cannot be served is
-        refused (reload_failed) and the old copy keeps serving."""
+        refused (reload_failed) and the old copy keeps serving. A path that failed to load
+        is tried again once its file changes (or appears)."""
         await self._ready()
         if self._reload_lock is None:
             self._reload_lock = asyncio.Lock()
         async with self._reload_lock:
-            for index, current in enumerate(list(self._databases)):
-                await self._reload_one(index, current)
+            for slot in self._ordered_slots():
+                if slot.database is not None:
+                    await self._reload_one(slot, slot.database)
+                elif slot.loading is None:
+                    await self._retry(slot)
 
-    async def _reload_one(self, index: int, current: LoadedDatabase) -> None:
+    async def _retry(self, slot: _Slot) -> None:
+        try:
+            signature = await asyncio.to_thread(FileSignature.of, slot.path)
+        except OSError:
+            return  # still missing: it said so when it failed
+        if signature == slot.refused:
+            return
+        with contextlib.suppress(StoreError):  # load() reports it as load_failed
+            await self.load(slot.path, precedence=slot.precedence)
+
+    async def _reload_one(self, slot: _Slot, current: LoadedDatabase) -> None:
         path = current.path
         try:
             signature = await asyncio.to_thread(FileSignature.of, path)
         except OSError as error:
-            if path not in self._refused or self._refused[path] is not None:
-                self._refuse(path, None, f"{path}: {error.strerror}; still serving the old copy")
+            if slot.refused != _UNSEEN:
+                self._refuse(slot, _UNSEEN, f"{path}: {error.strerror}; still serving the old copy")
             return
         if signature == current.snapshot.signature:
-            self._refused.pop(path, None)
+            slot.refused = None
             return
-        if path in self._refused and self._refused[path] == signature:
+        if signature == slot.refused:
             return
         try:
-            replacement = await self._open(path)
+            replacement = await self._open(slot)
         except Exception as error:
-            self._refuse(path, signature, f"{error}; still serving the old copy")
+            self._refuse(slot, signature, f"{error}; still serving the old copy")
             return
-        self._refused.pop(path, None)
-        if self._state != "ready" or self._databases[index] is not current:
-            await replacement.release()  # closed or swapped meanwhile
+        slot.refused = None
+        if self._slots.get(_key(path)) is not slot or slot.database is not current:
+            await replacement.release()  # unloaded, closed or swapped meanwhile
             return
-        self._databases[index] = replacement
+        slot.database = replacement
         self._rebuild_scopes()
         await current.release()
         self._notify("reloaded", path, _describe(replacement.info))
 
-    def _refuse(self, path: Path, signature: FileSignature | None, message: str) -> None:
-        self._refused[path] = signature
+    def _refuse(self, slot: _Slot, signature: FileSignature, message: str) -> None:
+        slot.refused = signature
         log.warning("not reloading %s", message)
-        self._notify("reload_failed", path, message)
+        self._notify("reload_failed", slot.path, message)
 
 
 def _describe(info: DatabaseInfo) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -52,8 +53,11 @@ class DocsetInfo:
     source_digest: str = ""
 
 
-#: What happened to a database: first load, a hot reload, or their failures.
-StoreEventKind = Literal["loaded", "reloaded", "reload_failed", "failed"]
+#: What happened to a database: ``loaded`` (served from now on), ``reloaded`` (a rebuilt file
+#: swapped in), ``reload_failed`` (a rebuilt file refused; the old copy serves),
+#: ``load_failed`` (this file cannot be served; the others are), ``unloaded``, and ``failed``
+#: (nothing could be loaded at start: the store cannot answer).
+StoreEventKind = Literal["loaded", "reloaded", "reload_failed", "load_failed", "unloaded", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,36 @@ class StoreEvent:
     kind: StoreEventKind
     database: Path
     message: str
+
+
+class Precedence(enum.IntEnum):
+    """Which databases answer first: lower first; within one level, the order of loading.
+
+    The user's explicit choice beats what the daemon picked for the open documents, which
+    beats the standard library docs every project shares (so a project's or a third-party
+    docset's ``json`` would answer before the stdlib's).
+    """
+
+    #: ``--db`` and the ``databases`` setting.
+    CONFIGURED = 0
+    #: Third-party docsets loaded because a document needs them.
+    DOCSET = 1
+    #: The standard library docs (the bundled database).
+    STDLIB = 2
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryItem:
+    """A database file the store was asked to serve, and how that went."""
+
+    path: Path
+    precedence: Precedence
+    #: ``loading`` (the first copy is being made), ``serving``, or ``failed`` (``error`` says
+    #: why; a rebuilt file is tried again by ``reload``/``watch``).
+    status: Literal["loading", "serving", "failed"]
+    error: str | None
+    #: Load facts of the copy being served; None until one is.
+    info: DatabaseInfo | None
 
 
 @dataclass(frozen=True, slots=True)

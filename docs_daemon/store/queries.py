@@ -7,10 +7,11 @@ order, each with the docsets it may answer from. SQL runs through pre-compiled s
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from docs_daemon.schema import Kind
 from docs_daemon.store import statements
@@ -30,19 +31,36 @@ from docs_daemon.store.ranking import (
 )
 
 #: Candidates fetched per search stage and database: enough to rank well, small enough that
-#: even a one-letter query on a 50x database does bounded work.
+#: even a one-letter query on a 50x database does bounded work...
 SEARCH_CAP = 200
+#: ...and across databases: with many loaded, each gets its share of this budget (but at
+#: least ``SEARCH_CAP_MIN``), so ranking never weighs more than a few hundred candidates.
+SEARCH_BUDGET = 400
+SEARCH_CAP_MIN = 40
 #: Entries fetched per database for a short name in ``resolve``.
 RESOLVE_CAP = 200
 #: Substring scans read a whole name index; they run for queries at least this long...
 SUBSTRING_MIN_LENGTH = 3
-#: ...and only on databases this small: the scan costs ~60 ns per entry here (0.6 ms on the
-#: stdlib), so past this size it would break the per-keystroke budget; bigger databases
-#: still match inside names at word boundaries (camelCase, ``_``) through the FTS stage.
+#: ...and only over this many entries (the first databases, in precedence order): the scan
+#: costs ~60 ns per entry here (0.6 ms on the stdlib), so past this it would break the
+#: per-keystroke budget; the others still match inside names at word boundaries
+#: (camelCase, ``_``) through the FTS stage.
 SUBSTRING_MAX_ENTRIES = 100_000
 #: Substring and subsequence candidates are looked for only when the indexed kinds found
 #: fewer matches than this and none by name (they would rank after all of those).
 FALLBACK_BELOW = 20
+
+
+T = TypeVar("T")
+
+
+async def _on_each(scopes: Sequence[Scope], run: Callable[[Scope], Awaitable[T]]) -> list[T]:
+    """``run`` on every scope at once, results in scope order: each database has its own
+    lanes and threads, so a query over ten docsets waits about as long as its slowest
+    database instead of the sum of all of them."""
+    if len(scopes) == 1:
+        return [await run(scopes[0])]
+    return list(await asyncio.gather(*(run(scope) for scope in scopes)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +151,13 @@ async def lookup_many(scopes: Sequence[Scope], qualnames: Sequence[str]) -> list
     wanted = list(dict.fromkeys(qualnames))
     exact: dict[str, Entry] = {}
     via_alias: dict[str, Entry] = {}
-    single = len(wanted) == 1
     for scope in scopes:
-        missing = [name for name in wanted if name not in exact]
-        if not missing:
+        if len(exact) == len(wanted):
             break
-        if single:
+        missing = [name for name in wanted if name not in exact and scope.db.may_have(name)]
+        if not missing:
+            continue
+        if len(missing) == 1:
             compiled, params = statements.LOOKUP, {"qualname": missing[0]}
         else:
             compiled = statements.LOOKUP_MANY
@@ -188,18 +207,23 @@ async def resolve(
         return []
     head, _, last = name.rpartition(".")
     head_or_none = head or None
+    pattern = like_escape(last) + "%"
+
+    async def stage(scope: Scope, exact: bool) -> list[tuple[Entry, int, int]]:
+        if exact:
+            sql, params = scope.statement(statements.RESOLVE_NAME, name=last, cap=RESOLVE_CAP)
+        else:
+            sql, params = scope.statement(statements.RESOLVE_LIKE, pat=pattern, cap=RESOLVE_CAP)
+        return [
+            (entry_from_row(row, scope.db.docsets_by_id), row[8], scope.precedence)
+            for row in await scope.db.fetch(sql, params)
+            if scope.allows(row[0]) and _fits_head(row[1], row[2], head_or_none)
+        ]
+
     candidates: list[tuple[Entry, int, int]] = []
-    for stage in ("exact", "prefix"):
-        for scope in scopes:
-            if stage == "exact":
-                sql, params = scope.statement(statements.RESOLVE_NAME, name=last, cap=RESOLVE_CAP)
-            else:
-                pattern = like_escape(last) + "%"
-                sql, params = scope.statement(statements.RESOLVE_LIKE, pat=pattern, cap=RESOLVE_CAP)
-            for row in await scope.db.fetch(sql, params):
-                if scope.allows(row[0]) and _fits_head(row[1], row[2], head_or_none):
-                    entry = entry_from_row(row, scope.db.docsets_by_id)
-                    candidates.append((entry, row[8], scope.precedence))
+    for exact in (True, False):
+        for found in await _on_each(scopes, lambda scope: stage(scope, exact)):  # noqa: B023
+            candidates.extend(found)
         if candidates:
             break
     return rank_resolve(name, context, candidates, limit)
@@ -213,6 +237,8 @@ async def members(
     pattern = like_escape(prefix) + "%"
     found: dict[str, tuple[EntryBrief, int]] = {}
     for scope in scopes:
+        if not scope.db.may_have(parent):
+            continue
         sql, params = scope.statement(statements.MEMBERS, parent=parent, pat=pattern, cap=limit)
         best: dict[str, Row] = {}
         for row in await scope.db.fetch(sql, params):
@@ -236,23 +262,47 @@ async def modules(scopes: Sequence[Scope], prefix: str, limit: int) -> list[Entr
 
 
 async def _candidates(
-    scope: Scope,
-    parts: dict[str, dict[str, Any]],
-    seen: set[int],
-    out: list[Candidate],
-) -> None:
-    """Fetch capped search candidates of several kinds (``statements.SEARCH_PARTS``, with
-    their parameters) from one database in one query, skipping ids already seen."""
+    scope: Scope, parts: dict[str, dict[str, Any]], seen: set[int], cap: int
+) -> list[Candidate]:
+    """Capped search candidates of several kinds (``statements.SEARCH_PARTS``, with their
+    parameters) from one database in one query, leaving out ids already seen."""
     if not parts:
-        return
-    params: dict[str, Any] = {"cap": SEARCH_CAP}
+        return []
+    params: dict[str, Any] = {"cap": cap}
     for part_params in parts.values():
         params.update(part_params)
     sql, bound = scope.statement(statements.search_candidates(tuple(parts)), **params)
+    found = []
     for ident, qualname, name, kind, priority in await scope.db.fetch_for_search(sql, bound):
         if ident not in seen:
             seen.add(ident)
-            out.append(Candidate(ident, qualname, name, kind, priority, scope.precedence))
+            found.append(Candidate(ident, qualname, name, kind, priority, scope.precedence))
+    return found
+
+
+def _scannable(scopes: Sequence[Scope]) -> set[int]:
+    """The databases (by precedence) whose names a substring search may scan: the first
+    ones, while together they hold at most ``SUBSTRING_MAX_ENTRIES``."""
+    total, chosen = 0, set()
+    for scope in scopes:
+        total += scope.db.entry_count
+        if total > SUBSTRING_MAX_ENTRIES:
+            break
+        chosen.add(scope.precedence)
+    return chosen
+
+
+async def _gather_candidates(
+    scopes: Sequence[Scope],
+    parts: Callable[[Scope], dict[str, dict[str, Any]]],
+    seen: dict[int, set[int]],
+) -> list[Candidate]:
+    """``_candidates`` from every database at once, in precedence order."""
+    cap = min(SEARCH_CAP, max(SEARCH_CAP_MIN, SEARCH_BUDGET // max(1, len(scopes))))
+    found = await _on_each(
+        scopes, lambda scope: _candidates(scope, parts(scope), seen[scope.precedence], cap)
+    )
+    return [candidate for per_scope in found for candidate in per_scope]
 
 
 async def _briefs(scopes: Sequence[Scope], winners: Sequence[Candidate]) -> list[EntryBrief]:
@@ -260,14 +310,18 @@ async def _briefs(scopes: Sequence[Scope], winners: Sequence[Candidate]) -> list
     by_precedence: dict[int, list[int]] = {}
     for candidate in winners:
         by_precedence.setdefault(candidate.precedence, []).append(candidate.ident)
-    found: dict[tuple[int, int], EntryBrief] = {}
-    for scope in scopes:
+
+    async def briefs(scope: Scope) -> list[tuple[tuple[int, int], EntryBrief]]:
         idents = by_precedence.get(scope.precedence)
         if not idents:
-            continue
+            return []
         params = statements.BRIEFS_BY_ID.bind(ids=json.dumps(idents))
-        for row in await scope.db.fetch(statements.BRIEFS_BY_ID.sql, params):
-            found[scope.precedence, row[9]] = brief_from_row(row, scope.db.docsets_by_id)
+        return [
+            ((scope.precedence, row[9]), brief_from_row(row, scope.db.docsets_by_id))
+            for row in await scope.db.fetch(statements.BRIEFS_BY_ID.sql, params)
+        ]
+
+    found = dict(pair for pairs in await _on_each(scopes, briefs) for pair in pairs)
     keys = ((candidate.precedence, candidate.ident) for candidate in winners)
     return [found[key] for key in keys if key in found]
 
@@ -296,20 +350,22 @@ async def search(scopes: Sequence[Scope], query: str, limit: int) -> list[EntryB
         first["qualname"] = {"low": low, "high": high}
     if match is not None:
         first["words"] = {"match": match}
-    candidates: list[Candidate] = []
     seen: dict[int, set[int]] = {scope.precedence: set() for scope in scopes}
-    for scope in scopes:
-        await _candidates(scope, first, seen[scope.precedence], candidates)
+    candidates = await _gather_candidates(scopes, lambda scope: first, seen)
     ranked = rank_search(text, candidates, limit)
     best = match_tier(text, ranked[0].qualname, ranked[0].name) if ranked else None
     has_name_match = best is not None and best <= Tier.NAME_PREFIX
     scarce = len(ranked) < min(limit, FALLBACK_BELOW) and not has_name_match
     if scarce and len(words) == 1 and len(last) >= 2:
-        for scope in scopes:
-            fallback: dict[str, dict[str, Any]] = {}
-            if len(last) >= SUBSTRING_MIN_LENGTH and scope.db.entry_count <= SUBSTRING_MAX_ENTRIES:
-                fallback["substring"] = {"substring_pat": "%" + like_escape(last) + "%"}
-            fallback["fuzzy"] = {"fuzzy_pat": subsequence_pattern(last)}
-            await _candidates(scope, fallback, seen[scope.precedence], candidates)
+        scanned = _scannable(scopes) if len(last) >= SUBSTRING_MIN_LENGTH else set()
+
+        def fallback(scope: Scope) -> dict[str, dict[str, Any]]:
+            parts: dict[str, dict[str, Any]] = {}
+            if scope.precedence in scanned:
+                parts["substring"] = {"substring_pat": "%" + like_escape(last) + "%"}
+            parts["fuzzy"] = {"fuzzy_pat": subsequence_pattern(last)}
+            return parts
+
+        candidates += await _gather_candidates(scopes, fallback, seen)
         ranked = rank_search(text, candidates, limit)
     return await _briefs(scopes, ranked)

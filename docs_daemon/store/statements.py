@@ -25,6 +25,7 @@ from sqlalchemy import (
     null,
     select,
     table,
+    union,
     union_all,
 )
 from sqlalchemy.dialects import sqlite
@@ -294,6 +295,16 @@ BRIEFS_BY_ID = compile_statement(
 
 #: All ``meta`` rows, checked before a file is served.
 META = compile_statement(select(meta.c.key, meta.c.value))
+
+
+def _head(name: ColumnElement[str]) -> ColumnElement[str]:
+    """The first dotted component of ``name`` (the whole name when it has no dot)."""
+    return func.substr(name, 1, func.instr(name.concat("."), ".") - 1)
+
+
+#: Every first component of a qualified name or alias (``json``, ``str``, ``len``, ``with``):
+#: read once per load, so a lookup skips the databases that cannot have the name.
+HEADS = compile_statement(union(select(_head(entries.c.qualname)), select(_head(aliases.c.alias))))
 
 #: The docsets of one database in id order.
 DOCSETS = compile_statement(

@@ -34,7 +34,7 @@ async def _latencies(
 
 
 async def test_slow_query_on_one_connection_does_not_hold_up_lookups(store: DocStore) -> None:
-    database = store._databases[0]  # the served copy: run the slow query on one of its lanes
+    database = store._scopes[0].db  # the served copy: run the slow query on one of its lanes
     slow = asyncio.ensure_future(database.fetch(SLOW_QUERY, {"steps": 1500}))
     started = time.perf_counter()
     await asyncio.sleep(0.01)

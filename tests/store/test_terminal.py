@@ -313,3 +313,13 @@ def test_head_closes_the_pipe_quietly(bundled_db: Path) -> None:
             "",
             "The with statement is used to wrap the execution of a block with methods defined by a context",
         ]
+
+
+def test_a_bad_database_is_said_and_the_others_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.sqlite"
+    code = main(["lookup", "json.dumps", "--db", str(missing)])
+    captured = capsys.readouterr()
+    assert code == 0 and "json.dumps" in captured.out
+    assert captured.err.count("\n") == 1 and str(missing) in captured.err
