@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -19,7 +19,7 @@ from pygls.lsp.server import LanguageServer
 
 from docs_daemon import __version__
 from docs_daemon.bundled import bundled_database_path
-from docs_daemon.documents import negotiated
+from docs_daemon.documents import detached_context, negotiated
 from docs_daemon.features import completion, hover, open_in_browser, signature_help
 from docs_daemon.features import workspace_symbol as symbols
 from docs_daemon.features.documents import DocumentReader
@@ -189,8 +189,8 @@ class DocsServer(LanguageServer):
             self._page_problem_told = True
             self.tell(types.MessageType.Warning, f"docs-daemon: {self.pages.problem}")
 
-    def spawn(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coroutine)
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine, context=detached_context())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
         task.add_done_callback(_log_failure)

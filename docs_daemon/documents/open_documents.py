@@ -12,7 +12,7 @@ import itertools
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import Context, ContextVar, copy_context
 
 from lsprotocol import types
 
@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 _AT_DISPATCH: ContextVar[tuple[OpenDocuments, Mapping[str, Snapshot]] | None] = ContextVar(
     "documents_at_dispatch", default=None
 )
+
+
+def detached_context() -> Context:
+    """A copy of the current context without a request's documents, for a task that outlives
+    the request (it must neither keep those documents alive nor read them)."""
+    context = copy_context()
+    context.run(_AT_DISPATCH.set, None)
+    return context
 
 
 class OpenDocuments:

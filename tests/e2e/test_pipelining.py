@@ -144,3 +144,39 @@ def test_incremental_edits_pipelined_with_hovers(server: WireServer) -> None:
         if result.get("range") != expected:
             wrong.append((msg_id, result.get("range")))
     assert not wrong, f"{len(wrong)} of {ROUNDS} hovers off their version: {wrong[:3]}"
+
+
+def test_close_and_reopen_with_the_same_version_between_hovers(server: WireServer) -> None:
+    """[open v1, hover, close, open v1 (other text), hover] in one write, several times."""
+    uri = "file:///pipelined/reopened.py"
+    texts = {"json": "import json as m\nm.dumps(1)\n", "math": "import math as m\nm.floor(1)\n"}
+    ids: dict[int, str] = {}
+    for index in range(ROUNDS // 4):
+        data = b""
+        for offset, (module, text) in enumerate(texts.items()):
+            msg_id = 8000 + 2 * index + offset
+            ids[msg_id] = module
+            item = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+            data += _message({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+            data += _message(
+                {
+                    "id": msg_id,
+                    "method": "textDocument/hover",
+                    "params": {
+                        "textDocument": {"uri": uri},
+                        "position": {"line": 1, "character": 0},
+                    },
+                }
+            )
+            data += _message(
+                {"method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}}
+            )
+        server.send_raw(data)
+    answers = _answers(server, list(ids))
+    wrong = [
+        (msg_id, module)
+        for msg_id, module in ids.items()
+        if f"module {module}"
+        not in ((answers[msg_id].get("result") or {}).get("contents") or {}).get("value", "")
+    ]
+    assert not wrong, f"{len(wrong)} of {len(ids)} hovers read another opening: {wrong[:3]}"

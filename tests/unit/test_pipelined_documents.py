@@ -64,3 +64,22 @@ def test_requests_read_their_place_in_the_stream(data: st.DataObject, tmp_path: 
         return {msg_id: written.answer(msg_id).get("result") for msg_id in expected}
 
     assert asyncio.run(run()) == expected
+
+
+async def test_background_work_reads_the_latest_documents(tmp_path: Path) -> None:
+    """A task spawned while a request is dispatched outlives it: it must not keep (or read)
+    the documents that request found."""
+    server = reading_server(tmp_path)
+    documents = server.documents
+    documents.open("file:///a.py", 1, "old")
+    seen: list[str | None] = []
+
+    async def background() -> None:
+        found = documents.get("file:///a.py")
+        seen.append(None if found is None else found.text)
+
+    with documents.captured():
+        server.spawn(background())
+    documents.open("file:///a.py", 2, "new")
+    await asyncio.sleep(0)
+    assert seen == ["new"]
