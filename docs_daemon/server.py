@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -23,6 +24,8 @@ from docs_daemon.documents import detached_context, negotiated
 from docs_daemon.features import completion, hover, open_in_browser, signature_help
 from docs_daemon.features import workspace_symbol as symbols
 from docs_daemon.features.documents import DocumentReader
+from docs_daemon.inference import InferenceClient
+from docs_daemon.inference.paths import site_packages
 from docs_daemon.pages import PageCache, default_cache_dir
 from docs_daemon.protocol import DocsProtocol, report_bad_frame
 from docs_daemon.settings import Settings, parse_settings
@@ -66,6 +69,7 @@ class DocsServer(LanguageServer):
         self.settings = Settings()
         self.documents = self.protocol.documents
         self.reader = DocumentReader(self.documents)
+        self.inference = InferenceClient()
         self.pages = PageCache(cache_dir)
         self.store: DocStore | None = None
         #: Messages raised before ``initialized`` (e.g. bad settings) are shown after it.
@@ -121,6 +125,7 @@ class DocsServer(LanguageServer):
     async def close(self) -> None:
         """Stop watching and release the store (idempotent: shutdown, EOF and exit all call it)."""
         self.stop_watching()
+        await self.inference.close()
         if self.store is not None:
             await self.store.close()
 
@@ -167,6 +172,24 @@ class DocsServer(LanguageServer):
     async def send_status(self) -> None:
         self.protocol.notify(STATUS_METHOD, await self.status())
 
+    def workspace_root(self) -> Path | None:
+        """The first workspace folder (or the root the client named), if it is a directory."""
+        try:
+            folders = list(self.workspace.folders.values())
+            root = folders[0].uri if folders else self.workspace.root_uri
+        except RuntimeError:  # no workspace before ``initialize``
+            return None
+        if not root or not root.startswith("file:"):
+            return None
+        path = Path(unquote(urlparse(root).path))
+        return path if path.is_dir() else None
+
+    def configure_inference(self) -> None:
+        """Tell inference where the workspace is and which environment's packages it sees."""
+        root = self.workspace_root()
+        paths = site_packages(self.settings.python, root, os.environ)
+        self.inference.configure(None if root is None else str(root), [str(p) for p in paths])
+
     # -- messages and tasks ----------------------------------------------------------------
 
     def tell(self, kind: types.MessageType, message: str) -> None:
@@ -202,7 +225,10 @@ class DocsServer(LanguageServer):
         for warning in warnings:
             self.tell(types.MessageType.Warning, f"docs-daemon: {warning}")
         reload = (new.databases, new.bundled) != (self.settings.databases, self.settings.bundled)
+        python_changed = new.python != self.settings.python
         self.settings = new
+        if python_changed and self._client_ready:
+            self.configure_inference()
         if self.store is not None:
             if reload:
                 self.start_store()
@@ -248,6 +274,8 @@ def create_server(cli_databases: list[Path], use_bundled: bool, cache_dir: Path)
     def initialized(ls: DocsServer, params: types.InitializedParams) -> None:
         if ls.store is None:
             ls.start_store()
+        ls.configure_inference()
+        ls.spawn(ls.inference.start())  # warm before the first question needs it
         ls.flush_messages()
         window = ls.client_capabilities.window
         if window is not None and window.work_done_progress:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from docs_daemon.features.kinds import completion_kind
+from docs_daemon.features.resolution import receiver_classes
 from docs_daemon.python_source import CompletionContext, completion_context
 from docs_daemon.render import completion_markdown, package_markdown, short_signature
 from docs_daemon.store.models import EntryBrief
@@ -30,11 +31,23 @@ async def completion(ls: DocsServer, params: types.CompletionParams) -> types.Co
         entries = await store.modules(context.parent, limit=limit + 1)
         items = _module_items(entries, context, cursor)
     else:
+        parents: tuple[str, ...] = (context.parent, *context.receiver_candidates)
+        if context.infer is not None:
+            answer = await receiver_classes(ls.inference, cursor, context.infer)
+            # ``object``'s documented dunders would bury the type's own members.
+            parents = tuple(
+                name
+                for group in (answer.groups if answer else ())
+                for name in group
+                if name != "object"
+            )
         entries = []
-        for parent in (context.parent, *context.receiver_candidates):
-            entries = await store.members(parent, context.prefix, limit=limit + 1)
-            if entries:
-                break
+        for parent in parents:
+            if not parent:
+                continue
+            entries += await store.members(parent, context.prefix, limit=limit + 1)
+            if entries and context.infer is None:
+                break  # a literal's type, then where the docs file its methods
         if context.kind == "import_member":
             entries += await store.modules(context.parent + "." + context.prefix, limit=limit)
         items = [_item(entry, entry.name, context, cursor) for entry in _unique(entries)]

@@ -6,14 +6,12 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from docs_daemon.features.resolution import resolve_entry
 from docs_daemon.python_source import target_at
 from docs_daemon.render import candidates_markdown, hover_markdown
 
 if TYPE_CHECKING:
     from docs_daemon.server import DocsServer
-
-#: How many candidates a hover on ``<unknown>.member`` lists.
-MEMBER_CANDIDATES = 3
 
 
 async def hover(ls: DocsServer, params: types.HoverParams) -> types.Hover | None:
@@ -23,15 +21,14 @@ async def hover(ls: DocsServer, params: types.HoverParams) -> types.Hover | None
     cursor, target = at
     store = await ls.ready_store()
     limit = ls.settings.hover_max_length
-    found = await store.lookup_many(target.candidates) if target.candidates else []
-    if found:
-        text = hover_markdown(found[0], limit)
-    elif target.member is not None:
-        candidates = await store.resolve(target.member, limit=MEMBER_CANDIDATES)
-        if not candidates:
-            return None
+    resolved = await resolve_entry(
+        store, ls.inference, cursor, target.candidates, target.infer, target.member
+    )
+    if resolved.entry is not None:
+        text = hover_markdown(resolved.entry, limit)
+    elif resolved.hedged:
         expression = cursor.lines[target.line][target.start : target.end]
-        text = candidates_markdown(expression, candidates, limit)
+        text = candidates_markdown(expression, resolved.hedged, limit)
     else:
         return None
     return types.Hover(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from docs_daemon.features.resolution import resolve_entry
 from docs_daemon.python_source import target_at
 
 if TYPE_CHECKING:
@@ -37,21 +38,25 @@ def _position_argument(arguments: list[Any] | None) -> tuple[str, types.Position
 async def open_in_browser(ls: DocsServer, arguments: list[Any] | None) -> str | None:
     """Resolve the argument (a position or a qualified name) and ask the client to open it."""
     store = await ls.ready_store()
-    candidates: tuple[str, ...] = ()
+    entry = None
     if arguments and isinstance(arguments[0], str):
-        candidates = (arguments[0],)
+        entry = await store.lookup(arguments[0])
     elif (located := _position_argument(arguments)) is not None:
         at = await ls.reader.analyse_at(located[0], located[1], target_at)
-        candidates = at[1].candidates if at else ()
-    found = await store.lookup_many(candidates) if candidates else []
-    if not found or not found[0].url:
+        if at is not None:
+            cursor, target = at
+            resolved = await resolve_entry(
+                store, ls.inference, cursor, target.candidates, target.infer, None
+            )
+            entry = resolved.entry
+    if entry is None or not entry.url:
         ls.window_show_message(
             types.ShowMessageParams(
                 type=types.MessageType.Info, message="docs-daemon: no documented entry here"
             )
         )
         return None
-    url = found[0].url
+    url = entry.url
     window = ls.client_capabilities.window
     if window is not None and window.show_document is not None and window.show_document.support:
         try:

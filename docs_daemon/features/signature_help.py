@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from docs_daemon.features.resolution import resolve_entry
 from docs_daemon.python_source import call_context
 from docs_daemon.render import signature_line, truncate_markdown
 from docs_daemon.signatures import active_parameter, split_parameters
@@ -20,14 +21,15 @@ async def signature_help(
     ls: DocsServer, params: types.SignatureHelpParams
 ) -> types.SignatureHelp | None:
     at = await ls.reader.analyse_at(params.text_document.uri, params.position, call_context)
-    if at is None or not at[1].candidates:
+    if at is None:
         return None
-    call = at[1]
+    cursor, call = at
     store = await ls.ready_store()
-    found = await store.lookup_many(call.candidates)
-    if not found or not found[0].signature.startswith("("):
+    entry = (
+        await resolve_entry(store, ls.inference, cursor, call.candidates, call.infer, None)
+    ).entry
+    if entry is None or not entry.signature.startswith("("):
         return None
-    entry = found[0]
     label = signature_line(entry).rsplit("\n", 1)[-1]
     offset = len(label) - len(entry.signature)
     parameters = split_parameters(entry.signature)

@@ -6,6 +6,7 @@ I/O, knows LSP types or touches the database.
 
 from docs_daemon.python_source.calls import CallContext, call_context
 from docs_daemon.python_source.completion import CompletionContext, completion_context
+from docs_daemon.python_source.expressions import InferAt
 from docs_daemon.python_source.imports import Imports, parse_imports
 from docs_daemon.python_source.positions import index_to_utf16, utf16_to_index
 from docs_daemon.python_source.target import Target, target_at
@@ -14,6 +15,7 @@ __all__ = [
     "CallContext",
     "CompletionContext",
     "Imports",
+    "InferAt",
     "Target",
     "call_context",
     "completion_context",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docs_daemon.python_source.bindings import document_bindings
 from docs_daemon.python_source.continuation import (
     CONTINUATION_LINES,
     code_tokens,
@@ -11,15 +12,12 @@ from docs_daemon.python_source.continuation import (
     with_continuation,
 )
 from docs_daemon.python_source.document import Document, scan
-from docs_daemon.python_source.expressions import is_name, resolve
+from docs_daemon.python_source.expressions import InferAt, is_name, resolve
 from docs_daemon.python_source.imports import Imports
-from docs_daemon.python_source.inference import local_type
 from docs_daemon.python_source.lexer import CLOSERS, OPENERS, Token
 
 #: Keywords that open a definition: their parentheses are parameter lists, not calls.
 _DEFINITIONS = frozenset({"def", "class"})
-
-_NO_IMPORTS = Imports()
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +32,8 @@ class CallContext:
     keyword: str | None
     #: The method name when the receiver cannot be typed (``x.split(``), as in Target.
     member: str | None = None
+    #: Where type inference must look for the callee when the text alone cannot tell.
+    infer: InferAt | None = None
 
 
 def call_context(
@@ -64,15 +64,7 @@ def call_context(
                     if _is_definition(tokens, position - 1):
                         return None
                     start = position + 1 if argument_start is None else argument_start
-                    return _context(
-                        document,
-                        line,
-                        tokens,
-                        position,
-                        commas,
-                        tokens[start:],
-                        imports or _NO_IMPORTS,
-                    )
+                    return _context(document, tokens, position, commas, tokens[start:])
                 commas = 0  # the commas so far separate items of a display, not arguments
                 argument_start = None
             elif depth == 0 and token.is_op(","):
@@ -108,24 +100,13 @@ def _is_definition(tokens: list[Token], index: int) -> bool:
 
 
 def _context(
-    document: Document,
-    line: int,
-    tokens: list[Token],
-    paren: int,
-    commas: int,
-    argument: list[Token],
-    imports: Imports,
+    document: Document, tokens: list[Token], paren: int, commas: int, argument: list[Token]
 ) -> CallContext | None:
     keyword = None
     if len(argument) >= 2 and is_name(argument[0]) and argument[1].is_op("="):
         keyword = argument[0].text
     callee_tokens, callee_end = with_continuation(document, tokens[:paren], paren - 1)
-    resolution = resolve(
-        callee_tokens,
-        callee_end,
-        imports,
-        lambda name: local_type(document, line, name, imports),
-    )
-    if resolution is None or not (resolution.candidates or resolution.member):
+    resolution = resolve(callee_tokens, callee_end, document_bindings(document))
+    if resolution is None or not (resolution.candidates or resolution.member or resolution.infer):
         return None  # a call of something we cannot name: no signature to show
-    return CallContext(resolution.candidates, commas, keyword, resolution.member)
+    return CallContext(resolution.candidates, commas, keyword, resolution.member, resolution.infer)

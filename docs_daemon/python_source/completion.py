@@ -5,22 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from docs_daemon.python_source.bindings import document_bindings
 from docs_daemon.python_source.continuation import import_statement_tokens, with_continuation
 from docs_daemon.python_source.document import Document, scan
 from docs_daemon.python_source.expressions import (
     DOCUMENTED_UNDER,
     HARD_KEYWORDS,
-    SELF_NAMES,
+    InferAt,
     is_name,
     member_homes,
     resolve,
 )
 from docs_daemon.python_source.fstrings import field_tokens
 from docs_daemon.python_source.imports import Imports
-from docs_daemon.python_source.inference import local_type
 from docs_daemon.python_source.lexer import Token, in_string_or_comment, string_at
-
-_NO_IMPORTS = Imports()
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +39,9 @@ class CompletionContext:
     end: int
     #: The type of a literal or inferred receiver (``"x".`` -> ``("str",)``).
     receiver_candidates: tuple[str, ...] = ()
+    #: Where type inference must look for the receiver's type when the text cannot tell
+    #: (``parent`` is then a guess, or "").
+    infer: InferAt | None = None
 
 
 def completion_context(
@@ -83,7 +84,7 @@ def completion_context(
         return CompletionContext(kind, parent, prefix, line, start, column)
     if not before or not before[-1].is_op("."):
         return None
-    return _member_context(document, before, prefix, line, start, column, imports or _NO_IMPORTS)
+    return _member_context(document, before, prefix, line, start, column)
 
 
 def _dotted_so_far(item: list[Token]) -> str | None:
@@ -140,29 +141,22 @@ def _member_context(
     line: int,
     start: int,
     column: int,
-    imports: Imports,
 ) -> CompletionContext | None:
     tokens, dot = with_continuation(document, before, len(before) - 1)
     if dot < 1:
         return None
     receiver_end = dot - 1
-    receiver = tokens[receiver_end]
-    literal = not is_name(receiver)
-    if is_name(receiver) and not (receiver_end >= 1 and tokens[receiver_end - 1].is_op(".")):
-        name = receiver.text
-        if name in SELF_NAMES:
-            return None  # the class being written is not documented anywhere
-        if imports.qualify(name) is None:
-            local = local_type(document, line, name, imports)
-            if local is not None:
-                homes = member_homes(local.qualname)
-                return CompletionContext(
-                    "member", local.qualname, prefix, line, start, column, homes
-                )
-    resolution = resolve(
-        tokens, receiver_end, imports, lambda name: local_type(document, line, name, imports)
-    )
-    if resolution is None or not resolution.candidates:
+    literal = not is_name(tokens[receiver_end])
+    resolution = resolve(tokens, receiver_end, document_bindings(document))
+    if resolution is None:
+        return None
+    if resolution.infer is not None:
+        receiver = tokens[receiver_end]
+        guess = resolution.candidates[0] if resolution.candidates else ""
+        return CompletionContext(
+            "member", guess, prefix, line, start, column, (), InferAt(receiver.line, receiver.end)
+        )
+    if not resolution.candidates:
         return None
     parent = resolution.candidates[0]
     receivers = member_homes(parent) if literal else DOCUMENTED_UNDER.get(parent, ())

@@ -95,6 +95,22 @@ def _statement_text(text: str, start: int) -> tuple[str, int]:
     return "".join(pieces).strip(), position
 
 
+def statement_end(text: str, start: int) -> int:
+    """Where the simple statement beginning at ``start`` ends (continuations followed)."""
+    return _statement_text(text, start)[1]
+
+
+def _blank(match: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+@lru_cache(maxsize=8)
+def blank_strings_and_comments(text: str) -> str:
+    """``text`` with every string and comment replaced by spaces (newlines kept), so that
+    regular expressions over it see code only."""
+    return _SKIPPED.sub(_blank, text)
+
+
 @lru_cache(maxsize=8)
 def scan(source: str) -> Document:
     """Scan a document once; repeated questions about the same text reuse the result."""

@@ -1,19 +1,22 @@
 """Resolve the expression ending at a token to the qualified names documentation is filed under.
 
-Works backwards over tokens only (no parse tree), so half-typed code still resolves:
-dotted chains are qualified through the document's imports, builtins stay top-level names,
-and literals or obvious constructors (``"x"``, ``[]``, ``set()``, ``pathlib.Path(".")``)
-give the type whose methods follow them.
+Works backwards over tokens only (no parse tree), so half-typed code still resolves. This is
+the fast path, and it answers only what the text proves: a chain whose head only imports
+bind (``np.array``), a builtin nobody rebinds (``len``, ``dict.fromkeys``), a literal or
+builtin constructor (``"x".split``, ``set().union``), a call of an imported class
+(``pathlib.Path(".").exists``). Anything else — a name the code binds itself, ``self.x.y``,
+a call's result — is handed to type inference with the position to ask about
+(:class:`InferAt`), and never guessed from a namesake.
 """
 
 from __future__ import annotations
 
 import builtins
 import keyword
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docs_daemon.python_source.imports import Imports
+from docs_daemon.python_source.bindings import Bindings
 from docs_daemon.python_source.lexer import CLOSERS, OPENERS, Token, string_prefix
 
 #: Names that are always bound: ``len``, ``dict``, ``ValueError`` are documented at top level.
@@ -23,12 +26,11 @@ BUILTIN_TYPES = frozenset(
     name for name in BUILTIN_NAMES if isinstance(getattr(builtins, name), type)
 )
 HARD_KEYWORDS = frozenset(keyword.kwlist)
+#: Builtin classes whose call does not give an instance of themselves (``super()`` is a
+#: proxy for the parent class, ``type(x)`` is ``x``'s class).
+_NOT_CONSTRUCTORS = frozenset({"super", "type"})
 #: Names that stand for the instance or class being defined: their attributes are unknown.
 SELF_NAMES = frozenset({"self", "cls"})
-
-#: Looks up the type a local name was last given (``x = "a"`` -> ``str``), or None.
-LocalTypes = Callable[[str], "Inferred | None"]
-
 
 #: Builtin types whose methods the Python docs file under another type
 #: (``set.union`` is documented as ``frozenset.union``).
@@ -57,13 +59,29 @@ class Inferred:
 
 
 @dataclass(frozen=True, slots=True)
+class InferAt:
+    """Where type inference must look: the name (its end) and, for ``receiver.name``, where
+    the receiver expression ends; positions are 0-based lines and code point columns."""
+
+    line: int
+    column: int
+    receiver: tuple[int, int] | None = None
+    #: The attribute name for ``receiver.name``, else "".
+    member: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Resolution:
-    """Where a dotted expression leads: names to look up, and the member name as a fallback."""
+    """Where a dotted expression leads: names to look up, or where to ask inference."""
 
     candidates: tuple[str, ...]
+    #: For ``receiver.member`` when the receiver cannot be typed: the member's name, so
+    #: documented members of that name may be offered as a hedged list.
     member: str | None
     #: Index of the expression's first token.
     start: int
+    #: Set when only type inference can tell (then ``candidates`` is empty).
+    infer: InferAt | None = None
 
 
 def is_name(token: Token) -> bool:
@@ -98,50 +116,49 @@ def dotted_names(tokens: Sequence[Token], end: int) -> tuple[list[str], int]:
     return parts, start
 
 
-def resolve(
-    tokens: Sequence[Token],
-    end: int,
-    imports: Imports,
-    local_types: LocalTypes | None = None,
-) -> Resolution | None:
+def _infer_at(tokens: Sequence[Token], end: int, receiver_end: int | None) -> InferAt:
+    name = tokens[end]
+    if receiver_end is None:
+        return InferAt(name.line, name.end)
+    receiver = tokens[receiver_end]
+    return InferAt(name.line, name.end, (receiver.line, receiver.end), name.text)
+
+
+def resolve(tokens: Sequence[Token], end: int, names: Bindings) -> Resolution | None:
     """Resolve the expression ending at ``tokens[end]`` (a name, literal or bracket)."""
     token = tokens[end]
     if not is_name(token):
-        inferred, start = expression_type(tokens, end, imports, local_types)
+        inferred, start = expression_type(tokens, end, names)
         if inferred is None:
-            return None
+            return Resolution((), None, start, InferAt(token.line, token.end))
         return Resolution(documented_as(inferred.qualname), None, start)
     parts, start = dotted_names(tokens, end)
     member = parts[-1] if len(parts) > 1 else None
     if start >= 2 and tokens[start - 1].is_op("."):
-        receiver, receiver_start = expression_type(tokens, start - 2, imports, local_types)
-        if receiver is None:
-            return Resolution((), parts[-1], receiver_start)
-        candidates = documented_as(receiver.qualname, parts)
-        return Resolution(candidates, None if receiver.certain else parts[-1], receiver_start)
+        receiver, receiver_start = expression_type(tokens, start - 2, names)
+        if receiver is None or not receiver.certain:
+            infer = _infer_at(tokens, end, end - 2)
+            guess = documented_as(receiver.qualname, parts) if receiver is not None else ()
+            return Resolution(guess, parts[-1], receiver_start, infer)
+        return Resolution(documented_as(receiver.qualname, parts), None, receiver_start)
     if start >= 1 and tokens[start - 1].is_op("."):
         return Resolution((), parts[-1], start)  # a leading dot: a receiver on another line
-    dotted = ".".join(parts)
     head = parts[0]
-    qualified = imports.qualify(dotted)
+    qualified = names.qualify(".".join(parts))
     if qualified is not None:
         return Resolution((qualified,), None, start)
-    if head in SELF_NAMES and member is not None:
-        return Resolution((), member, start)
-    if member is not None and local_types is not None:
-        local = local_types(head)
-        if local is not None:
-            return Resolution(documented_as(local.qualname, parts[1:]), member, start)
-    if head in BUILTIN_NAMES:
+    if names.is_bound(head) or head in SELF_NAMES or (names.star_import and len(parts) == 1):
+        receiver_end = end - 2 if member is not None else None
+        return Resolution((), member, start, _infer_at(tokens, end, receiver_end))
+    if head in BUILTIN_NAMES and not names.star_import:
         return Resolution(documented_as(head, parts[1:]), None, start)
-    return Resolution((dotted,), member, start)
+    if names.star_import:
+        return Resolution((), member, start, _infer_at(tokens, end, end - 2 if member else None))
+    return None  # not bound anywhere, not a builtin: an undefined name has no docs
 
 
 def expression_type(
-    tokens: Sequence[Token],
-    end: int,
-    imports: Imports,
-    local_types: LocalTypes | None = None,
+    tokens: Sequence[Token], end: int, names: Bindings
 ) -> tuple[Inferred | None, int]:
     """The type of the literal, display or call ending at ``tokens[end]``, and where it starts.
 
@@ -173,10 +190,10 @@ def expression_type(
     if token.text == "}":
         return Inferred(_brace_type(inner), True), opener
     if follows_value:
-        return _call_type(tokens, opener - 1, imports, local_types)
+        return _call_type(tokens, opener - 1, names)
     if not inner or _has_top_level(inner, ","):
         return Inferred("tuple", True), opener
-    inferred, start = expression_type(tokens, end - 1, imports, local_types)
+    inferred, start = expression_type(tokens, end - 1, names)
     return (inferred, opener) if start == opener + 1 else (None, opener)
 
 
@@ -210,20 +227,17 @@ def _brace_type(inner: Sequence[Token]) -> str:
 
 
 def _call_type(
-    tokens: Sequence[Token],
-    callee_end: int,
-    imports: Imports,
-    local_types: LocalTypes | None,
+    tokens: Sequence[Token], callee_end: int, names: Bindings
 ) -> tuple[Inferred | None, int]:
     """What calling the callee ending at ``callee_end`` returns, when that is obvious."""
-    callee = resolve(tokens, callee_end, imports, local_types)
+    callee = resolve(tokens, callee_end, names)
     if callee is None:
         return None, callee_end
     if not callee.candidates:
         return None, callee.start
     qualname = callee.candidates[0]
     last = qualname.rpartition(".")[2]
-    if qualname in BUILTIN_TYPES:
+    if qualname in BUILTIN_TYPES and qualname not in _NOT_CONSTRUCTORS:
         return Inferred(qualname, True), callee.start
     if last[:1].isupper() and not last.isupper():
         return Inferred(qualname, False), callee.start

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from docs_daemon.python_source.bindings import document_bindings
 from docs_daemon.python_source.calls import call_context
 from docs_daemon.python_source.continuation import (
     code_tokens,
@@ -12,7 +13,7 @@ from docs_daemon.python_source.continuation import (
 )
 from docs_daemon.python_source.document import Document, scan
 from docs_daemon.python_source.expressions import (
-    LocalTypes,
+    InferAt,
     Resolution,
     dotted_names,
     is_name,
@@ -20,11 +21,8 @@ from docs_daemon.python_source.expressions import (
 )
 from docs_daemon.python_source.fstrings import field_tokens
 from docs_daemon.python_source.imports import Imports
-from docs_daemon.python_source.inference import local_type
 from docs_daemon.python_source.keywords import keyword_candidates
 from docs_daemon.python_source.lexer import Token, string_at
-
-_NO_IMPORTS = Imports()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +40,8 @@ class Target:
     line: int
     start: int
     end: int
+    #: Where type inference must look when the text alone cannot tell.
+    infer: InferAt | None = None
 
 
 def target_at(source: str, line: int, column: int, imports: Imports | None = None) -> Target | None:
@@ -78,11 +78,17 @@ def target_at(source: str, line: int, column: int, imports: Imports | None = Non
         if _is_keyword_argument(document, tokens, index):
             call = call_context(source, line, token.start, imports)
             if call is not None:
-                return Target(call.candidates, call.member, False, line, token.start, token.end)
+                return Target(
+                    call.candidates,
+                    call.member,
+                    False,
+                    line,
+                    token.start,
+                    token.end,
+                    call.infer,
+                )
         tokens, index = with_continuation(document, tokens, index)
-    resolution = resolve(
-        tokens, index, imports or _NO_IMPORTS, _local_types(document, line, imports)
-    )
+    resolution = resolve(tokens, index, document_bindings(document))
     if resolution is None:
         return None
     return _target(resolution, tokens, index, line)
@@ -141,10 +147,6 @@ def _import_target(tokens: list[Token], index: int) -> Target | None:
     return Target((dotted,), None, False, token.line, span_start, token.end)
 
 
-def _local_types(document: Document, line: int, imports: Imports | None) -> LocalTypes:
-    return lambda name: local_type(document, line, name, imports or _NO_IMPORTS)
-
-
 def _target(resolution: Resolution, tokens: list[Token], index: int, line: int) -> Target:
     """The target whose range runs from the expression's start (on this line) to the cursor name."""
     first = next(
@@ -152,5 +154,11 @@ def _target(resolution: Resolution, tokens: list[Token], index: int, line: int) 
         tokens[index],
     )
     return Target(
-        resolution.candidates, resolution.member, False, line, first.start, tokens[index].end
+        resolution.candidates,
+        resolution.member,
+        False,
+        line,
+        first.start,
+        tokens[index].end,
+        resolution.infer,
     )

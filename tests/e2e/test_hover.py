@@ -50,8 +50,6 @@ CASES: list[tuple[str, str, str]] = [
     ("import xml.etree.ElementTree as ET\nET.pa‸rse('f')", "xml.etree.ElementTree.parse", "Parses"),
     ("import logging\nlogging.getLo‸gger()", "logging.getLogger", "logger"),
     ("from json import dumps\ndum‸ps(1)", "json.dumps", "Serialize"),
-    # no import: the dotted name is tried as written
-    ("os.path.jo‸in('a')", "os.path.join", "Join one or more path"),
     # builtins
     ("le‸n([])", "len", "Return the length"),
     ("pri‸nt('x')", "print", "Print"),
@@ -69,6 +67,68 @@ CASES: list[tuple[str, str, str]] = [
     ('b"".deco‸de()', "bytes.decode", "Return the bytes decoded"),
     ("set().uni‸on({1})", "set.union", "Return a new set"),
     ("dict(a=1).ite‸ms()", "dict.items", "Return a new view"),
+    # receivers typed by annotations (inference)
+    (
+        "from pathlib import Path\ndef f(p: Path):\n    return p.gl‸ob('*')",
+        "pathlib.Path.glob",
+        "Glob the given relative pattern",
+    ),
+    (
+        "def f(proxies: dict[str, str] | None):\n    return proxies.co‸py()",
+        "dict.copy",
+        "shallow copy",
+    ),
+    (
+        "import re\nfrom typing import Optional\ndef f(m: Optional[re.Match]):\n    m.gro‸up()",
+        "re.Match.group",
+        "subgroups",
+    ),
+    # attributes of self, set in __init__ or annotated in the class
+    (
+        "class A:\n    def __init__(self):\n        self.items = []\n"
+        "    def f(self):\n        self.items.app‸end(1)",
+        "list.append",
+        "end of the sequence",
+    ),
+    (
+        "import threading\nclass A:\n    def __init__(self):\n        self.lock = threading.Lock()\n"
+        "    def f(self):\n        self.lock.acqu‸ire()",
+        "threading.Lock.acquire",
+        "Acquire a lock",
+    ),
+    (
+        "class A:\n    names: dict[str, int]\n    def f(self):\n        return self.names.ke‸ys()",
+        "dict.keys",
+        "Return a new view",
+    ),
+    # results of calls, chained
+    (
+        "import hashlib\nhashlib.sha1(b'x').hexdig‸est()",
+        "hashlib.hash.hexdigest",
+        "hexadecimal",
+    ),
+    ("def f(key: str):\n    return key.lower().enc‸ode()", "str.encode", "encoded"),
+    ("import re\nre.match('a', 'a').gro‸up()", "re.Match.group", "subgroups"),
+    (
+        "class A:\n    def __init__(self):\n        super().__in‸it__()",
+        "object.__init__",
+        "after the instance has been created",
+    ),
+    # locals assigned from calls, loops and with statements
+    ("import re\nm = re.match('a', 'b')\nm.gro‸up()", "re.Match.group", "subgroups"),
+    ("import pathlib\np = pathlib.Path('.')\np.exi‸sts()", "pathlib.Path.exists", "exists"),
+    (
+        "from collections import OrderedDict as OD\ncache = OD()\ncache.move_to_e‸nd(1)",
+        "collections.OrderedDict.move_to_end",
+        "Move an existing",
+    ),
+    ("for k in ['a', 'b']:\n    k.upp‸er()", "str.upper", "uppercase"),
+    (
+        "import zipfile\nwith zipfile.ZipFile('f') as z:\n    z.namel‸ist()",
+        "zipfile.ZipFile.namelist",
+        "Return a list of archive members",
+    ),
+    ('x = "a"\nx.spl‸it()', "str.split", "Return a list of the words"),
     # keywords and statements: the Language Reference text
     ("wi‸th open('f') as f:\n    pass", "with", "with"),
     ("def f():\n    yi‸eld 1", "yield", "yield"),
@@ -131,6 +191,20 @@ async def test_hover_range_covers_expression_in_client_units(client: LanguageCli
     )
 
 
+async def test_hover_when_inference_sees_several_types_lists_them(
+    client: LanguageClient,
+) -> None:
+    marked = "def f(data: str | bytes):\n    return data.spl‸it()"
+    text, position = split_cursor(marked, client)
+    uri = open_document(client, text)
+    result = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+    )
+    value = _hover_text(result)
+    assert "str.split" in value and "bytes.split" in value
+    assert "re.split" not in value
+
+
 async def test_hover_on_unknown_receiver_lists_candidates(client: LanguageClient) -> None:
     text, position = split_cursor("def f(x):\n    return x.spl‸it()", client)
     uri = open_document(client, text)
@@ -141,6 +215,47 @@ async def test_hover_on_unknown_receiver_lists_candidates(client: LanguageClient
     assert "candidates" in value.lower()
     assert "str.split" in value
     assert value.count("```python") >= 2  # more than one candidate, each with its signature
+
+
+#: Names the code binds itself: never the docs of a standard-library namesake.
+SHADOWED = [
+    "def f(json):\n    js‸on.dumps(1)",
+    "def f(json):\n    json.dum‸ps(1)",
+    "for code in codes:\n    print(co‸de)",
+    "type = attrib()\nprint(ty‸pe)",
+    "def f(chunk):\n    return chu‸nk.read()",
+    "def f(chunk):\n    return chunk.re‸ad()",
+    "token = next(tokens)\ntok‸en",
+    "def f(cmd, help, min):\n    return cm‸d, he‸lp, mi‸n",
+    "from . import types\ntyp‸es.X",
+    "class ConnectionError(Exception):\n    pass\nraise ConnectionErr‸or()",
+    "def copy(x):\n    return x\nco‸py(1)",
+    "import json\ndef f(json=None):\n    return json.du‸mps(1)",
+    "ch‸unk.read()",  # not bound, not imported: not the chunk module either
+    "os.path.jo‸in('a')",  # os is never imported here
+    "with open(p) as string:\n    strin‸g.read()",
+    "try:\n    pass\nexcept Exception as signal:\n    sig‸nal.args",
+    "items = [code for code in x]\nco‸de",
+    "lambda json: js‸on",
+    "match x:\n    case {'a': json}:\n        js‸on",
+]
+
+
+@pytest.mark.parametrize("marked", SHADOWED)
+async def test_names_the_code_binds_never_show_a_stdlib_namesake(
+    client: LanguageClient, marked: str
+) -> None:
+    for index in range(marked.count("‸")):
+        one = marked.replace("‸", "", index)
+        one = one[: one.index("‸") + 1] + one[one.index("‸") + 1 :].replace("‸", "")
+        text, position = split_cursor(one, client)
+        uri = open_document(client, text)
+        result = await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri), position=position
+            )
+        )
+        assert result is None, (one, result)
 
 
 @pytest.mark.parametrize(

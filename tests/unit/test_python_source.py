@@ -11,6 +11,7 @@ import pytest
 from docs_daemon.python_source import (
     CallContext,
     CompletionContext,
+    InferAt,
     Target,
     call_context,
     completion_context,
@@ -21,7 +22,10 @@ from docs_daemon.python_source import (
 MARK = "‸"
 
 IMPORTS = """\
+import collections
+import functools
 import json
+import re
 import numpy as np
 import os.path
 import xml.etree.ElementTree as ET
@@ -68,7 +72,7 @@ NAME_CASES = [
     (
         "collections.Counter.most_com‸mon",
         ("collections.Counter.most_common",),
-        "most_common",
+        None,
         "collections.Counter.most_common",
     ),
     ("le‸n(x)", ("len",), None, "len"),
@@ -94,17 +98,14 @@ NAME_CASES = [
     ("(1, 2).ind‸ex(2)", ("tuple.index",), None, "(1, 2).index"),
     ("True.conj‸ugate()", ("bool.conjugate", "int.conjugate"), None, "True.conjugate"),
     ("Path('.').exi‸sts()", ("pathlib.Path.exists",), "exists", "Path('.').exists"),
-    ("@functools.ca‸che", ("functools.cache",), "cache", "functools.cache"),
-    ("self.fo‸o()", (), "foo", "self.foo"),
+    ("@functools.ca‸che", ("functools.cache",), None, "functools.cache"),
     ("cls.fo‸o()", (), "foo", "cls.foo"),
-    ("x.y().spl‸it()", (), "split", "x.y().split"),
-    ("re.mat‸ch(p, s)", ("re.match",), "match", "re.match"),
+    ("re.mat‸ch(p, s)", ("re.match",), None, "re.match"),
     ('f"{json.du‸mps(x)!r:>10}"', ("json.dumps",), None, "json.dumps"),
     ("f'{a} and {np.ar‸ray(b)}'", ("numpy.array",), None, "np.array"),
     ("json.dumps(x, ind‸ent=2)", ("json.dumps",), None, "indent"),
     ("json.dumps(\n    x,\n    ind‸ent=2,\n)", ("json.dumps",), None, "indent"),
-    ("x = 1\nva‸lue = 2", ("value",), None, "value"),
-    ("path.join(a, *pa‸rts)", ("parts",), None, "parts"),
+    ("x = 1\nva‸lue = 2", (), None, "value"),
 ]
 
 
@@ -118,37 +119,46 @@ def test_names_resolve_through_imports_builtins_and_literals(
     assert covered(code, found) == text
 
 
-def test_an_unimported_head_is_tried_literally_with_the_member_as_fallback() -> None:
-    found = target("os.path.jo‸in('a')", with_imports=False)
-    assert found is not None
-    assert (found.candidates, found.member) == (("os.path.join",), "join")
-
-
-# Local inference: the assignment above, in the same scope, types the receiver.
-LOCAL_CASES = [
-    ('x = "a"\nx.spl‸it()', ("str.split",), "split"),
-    ("p = Path('.')\np.exi‸sts()", ("pathlib.Path.exists",), "exists"),
-    ("import pathlib\np = pathlib.Path('.')\np.exi‸sts()", ("pathlib.Path.exists",), "exists"),
-    ("p: Path = get()\np.exi‸sts()", ("pathlib.Path.exists",), "exists"),
-    ("def f(p: Path) -> None:\n    p.exi‸sts()", ("pathlib.Path.exists",), "exists"),
-    ("items = []\nitems.app‸end(1)", ("list.append",), "append"),
-    ('x = "a"\ndef f():\n    x = compute()\n    x.spl‸it()', ("x.split",), "split"),
-    ('def g():\n    x = "a"\ndef f():\n    x.spl‸it()', ("x.split",), "split"),
-    ('x = "a"\ndef f():\n    if y:\n        x.spl‸it()', ("str.split",), "split"),
-    ('x = "a"\nx = other()\nx.spl‸it()', ("x.split",), "split"),
-    ("try:\n    pass\nexcept OSError as error:\n    error.errn‸o", ("OSError.errno",), "errno"),
-    ('x = "a"\nfor x in items:\n    x.spl‸it()', ("x.split",), "split"),
-    ('f = "a"\nwith open(p) as f:\n    f.re‸ad()', ("f.read",), "read"),
+UNBOUND_NAMES = [
+    "os.path.jo‸in('a')",  # ``os`` is not imported in this file
+    "chu‸nk.read()",  # a stdlib module's name, never imported
+    "path.join(a, *pa‸rts)",
 ]
 
 
-@pytest.mark.parametrize(("code", "candidates", "member"), LOCAL_CASES)
-def test_local_assignments_type_the_receiver_in_their_scope(
-    code: str, candidates: tuple[str, ...], member: str
+@pytest.mark.parametrize("code", UNBOUND_NAMES)
+def test_a_name_nothing_binds_is_not_a_module_nor_a_guess(code: str) -> None:
+    assert target(code, with_imports=False) is None
+
+
+# Names the code binds itself never resolve to a namesake: the text hands them to inference,
+# with the position to ask about (the name's end, and the receiver's end for ``x.member``).
+BOUND_CASES = [
+    ('x = "a"\nx.spl‸it()', "split", (1, 7), (1, 1)),
+    ("def f(p: Path) -> None:\n    p.exi‸sts()", "exists", (1, 12), (1, 5)),
+    ("def f(json):\n    json.du‸mps(x)", "dumps", (1, 14), (1, 8)),
+    ("for code in codes:\n    code.up‸per()", "upper", (1, 14), (1, 8)),
+    ("type = attrib()\nty‸pe", None, (1, 4), None),
+    ("def f(min):\n    return mi‸n(1, 2)", None, (1, 14), None),
+    ("from . import types\ntyp‸es.X", None, (1, 5), None),
+    ("from . import types\ntypes.‸X", "X", (1, 7), (1, 5)),
+    ("class ConnectionError(Exception):\n    pass\nraise ConnectionErr‸or()", None, (2, 21), None),
+    ("self.fo‸o()", "foo", (0, 8), (0, 4)),
+    ("self.items.app‸end(1)", "append", (0, 17), (0, 10)),
+    ("x.y().spl‸it()", "split", (0, 11), (0, 5)),
+    ("key.lower().enc‸ode()", "encode", (0, 18), (0, 11)),
+]
+
+
+@pytest.mark.parametrize(("code", "member", "name", "receiver"), BOUND_CASES)
+def test_names_the_code_binds_are_handed_to_inference(
+    code: str, member: str | None, name: tuple[int, int], receiver: tuple[int, int] | None
 ) -> None:
-    found = target(code)
+    found = target(code, with_imports=False)
     assert found is not None
-    assert (found.candidates, found.member) == (candidates, member)
+    assert found.candidates == ()
+    assert found.member == member
+    assert found.infer == InferAt(name[0], name[1], receiver, member or "")
 
 
 KEYWORD_CASES = [
@@ -203,8 +213,8 @@ def test_keywords_name_their_reference_section(code: str, candidates: tuple[str,
 SOFT_KEYWORDS_AS_NAMES = [
     "match = re.ma‸tch(p, s)",
     "ma‸tch = 1",
-    "ma‸tch.group(1)",
-    "print(ma‸tch)",
+    "match = f()\nma‸tch.group(1)",
+    "match = f()\nprint(ma‸tch)",
     "ca‸se = 2",
     "ty‸pe(x)",
     "_ = f(‸_)",
@@ -297,11 +307,11 @@ def test_a_chain_continued_on_the_next_line_inside_brackets() -> None:
 
 
 def test_the_range_uses_code_points_after_non_ascii_text() -> None:
-    source = "s = '😀中' + json.dumps(x)"
-    column = source.index("dumps") + 2
-    found = target_at(source, 0, column, parse_imports("import json"))
+    source = "import json\ns = '😀中' + json.dumps(x)"
+    line = source.split("\n")[1]
+    found = target_at(source, 1, line.index("dumps") + 2, parse_imports(source))
     assert found is not None
-    assert source[found.start : found.end] == "json.dumps"
+    assert line[found.start : found.end] == "json.dumps"
 
 
 @pytest.mark.parametrize(("line", "column"), [(-1, 0), (0, -1), (0, 999), (5, 0), (999, 3)])
@@ -325,7 +335,6 @@ COMPLETION_CASES = [
     ("[].‸", CompletionContext("member", "list", "", 0, 3, 3, ("list",))),
     ("set().un‸", CompletionContext("member", "set", "un", 0, 6, 8, ("set", "frozenset"))),
     ("set.un‸", CompletionContext("member", "set", "un", 0, 4, 6, ("frozenset",))),
-    ('x = "a"\nx.‸', CompletionContext("member", "str", "", 1, 2, 2, ("str",))),
     ("import xml.e‸", CompletionContext("module", "xml.e", "e", 0, 11, 12)),
     ("import js‸", CompletionContext("module", "js", "js", 0, 7, 9)),
     ("import os, xml.‸", CompletionContext("module", "xml.", "", 0, 15, 15)),
@@ -357,15 +366,39 @@ def test_completion_contexts(code: str, expected: CompletionContext) -> None:
     )
 
 
+# Receivers only inference can type: the context says where to ask.
+INFERRED_COMPLETION_CASES = [
+    ('x = "a"\nx.‸', 1, 2, (1, 1)),
+    ("self.‸", 0, 5, (0, 4)),
+    ("f().‸", 0, 4, (0, 3)),
+    ("def f(p: Path):\n    p.gl‸", 1, 6, (1, 5)),
+]
+
+
+@pytest.mark.parametrize(("code", "line", "start", "receiver"), INFERRED_COMPLETION_CASES)
+def test_completion_receivers_only_inference_can_type(
+    code: str, line: int, start: int, receiver: tuple[int, int]
+) -> None:
+    source, cursor_line, column = split_cursor(code)
+    found = completion_context(source, cursor_line, column, parse_imports(source))
+    assert found is not None
+    assert (found.kind, found.parent, found.line, found.start, found.end) == (
+        "member",
+        "",
+        line,
+        start,
+        column,
+    )
+    assert found.infer == InferAt(*receiver)
+
+
 NO_COMPLETION_CASES = [
-    "self.‸",
     "# os.path.‸",
     "'os.path.‸",
     "x = 1.‸",
     "import os.path as ‸",
     "from . import ‸",
     "x = y‸",
-    "f().‸",
 ]
 
 
@@ -386,7 +419,7 @@ CALL_CASES = [
     ("json.dumps({'a': (1, 2)‸", CallContext(("json.dumps",), 0, None)),
     ("json.dumps(x, default=[a, ‸", CallContext(("json.dumps",), 1, "default")),
     ("json.dumps(f(a, b), ‸", CallContext(("json.dumps",), 1, None)),
-    ("json.dumps(f(a, ‸", CallContext(("f",), 1, None, None)),
+    ("g = h()\njson.dumps(g(a, ‸", CallContext((), 1, None, None, InferAt(12, 12))),
     ('json.dumps("a, (b", ‸', CallContext(("json.dumps",), 1, None)),
     ("path.join(\n    'a',\n    'b',\n    ‸", CallContext(("os.path.join",), 2, None)),
     (
@@ -397,7 +430,8 @@ CALL_CASES = [
     ("open('data.c‸", CallContext(("open",), 0, None)),
     ("print('(', 'a, b‸", CallContext(("print",), 1, None)),
     ("OD(‸", CallContext(("collections.OrderedDict",), 0, None)),
-    ("x.split(‸", CallContext(("x.split",), 0, None, "split")),
+    ("x = g()\nx.split(‸", CallContext((), 0, None, "split", InferAt(12, 7, (12, 1), "split"))),
+    ("f(x)(‸", CallContext((), 0, None, None, InferAt(11, 4))),
 ]
 
 
@@ -415,7 +449,8 @@ NO_CALL_CASES = [
     "x = [1, ‸",
     "if (a and ‸",
     "x = 1  # print(‸",
-    "f(x)(‸",
+    "json.dumps(undefined(a, ‸",  # a call of a name nothing binds: no signature
+    "undefined.split(‸",
     "json.dumps(\n    x\n)\nfoo ‸",
 ]
 
