@@ -125,9 +125,10 @@ class DocsServer(LanguageServer):
     async def close(self) -> None:
         """Stop watching and release the store (idempotent: shutdown, EOF and exit all call it)."""
         self.stop_watching()
-        await self.inference.close()
+        closing = [self.inference.close()]
         if self.store is not None:
-            await self.store.close()
+            closing.append(self.store.close())
+        await asyncio.gather(*closing)
 
     def stop_watching(self) -> None:
         if self._watch is not None:

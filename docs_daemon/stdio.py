@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -52,6 +53,16 @@ class PipeReader:
             return error.partial
 
 
+class _Discard:
+    """A writer for after the client has gone: every answer is dropped."""
+
+    def write(self, data: bytes) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
 async def _serve(
     server: LanguageServer, stop: threading.Event, on_exit: Callable[[], Awaitable[None]]
 ) -> None:
@@ -74,6 +85,9 @@ async def _serve(
             error_handler=functools.partial(_report, server),
         )
     finally:
+        # The client is gone (or said exit): answers to requests still running have no
+        # reader, and writing them would fill the log with broken-pipe tracebacks.
+        server.protocol.set_writer(_Discard())
         # Release what keeps threads alive (database connections) or the process lingers.
         await asyncio.wait_for(on_exit(), timeout=EXIT_TIMEOUT)
 
@@ -94,7 +108,10 @@ def serve_stdio(server: LanguageServer, on_exit: Callable[[], Awaitable[None]]) 
     except BrokenPipeError:
         log.error("the client closed the connection")
     except TimeoutError:
+        # Queries still in flight hold database threads that would keep the process alive.
         log.error("closing the documentation store took longer than %s s", EXIT_TIMEOUT)
+        logging.shutdown()
+        os._exit(0)
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:

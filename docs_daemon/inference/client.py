@@ -131,7 +131,7 @@ class InferenceClient:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(process.wait(), 2)
+                await asyncio.wait_for(process.wait(), 0.5)
         for future in self._pending.values():
             if not future.done():
                 future.cancel()

@@ -9,8 +9,14 @@ server starts a new one and resends the documents it asks about.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
+import time
 from typing import Any, BinaryIO
+
+#: How often the worker checks that the server that started it is still alive.
+PARENT_CHECK_SECONDS = 0.25
 
 #: Code inferred once at start-up so the first real question finds the stubs parsed.
 _WARM_UP = "import os, re, pathlib\nos.path.join\n''.split\nre.compile('').match('').group\n"
@@ -84,10 +90,24 @@ def _id_of(raw: bytes) -> Any:
         return None
 
 
+def _exit_with_parent() -> None:
+    """Leave as soon as the server is gone (even mid warm-up, before stdin is read)."""
+    parent = os.getppid()
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def main() -> None:
+    threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     stdout = sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints from libraries must not corrupt the stream
     serve(sys.stdin.buffer, stdout)
+    # The server has gone (stdin closed): leave at once, without the seconds a normal
+    # interpreter shutdown spends collecting jedi's caches.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

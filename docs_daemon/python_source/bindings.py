@@ -4,12 +4,13 @@ A parameter ``json``, a loop variable ``code`` or ``type = attrib()`` must not b
 with the ``json`` module, the ``code`` module or the builtin ``type``. Reading every binding
 form of Python (parameters, assignment targets, ``for``/``with``/``except … as``, lambdas and
 comprehensions, ``def``/``class``, ``global``/``nonlocal``, imports, ``match`` captures,
-``del``, walrus) from the text with a few regular-expression passes over the code (strings
-and comments blanked) costs about a millisecond per thousand lines, works on code with syntax
-errors anywhere, and is paid once per document version.
+``del``, walrus) from the text with a few line-bounded regular-expression passes works on
+code with syntax errors anywhere and is paid once per document version (a few milliseconds
+for a thousand-line file; a parse tree costs more and fails on code being edited).
 
 The index over-approximates on purpose: it records a name as bound wherever it *might* be
-bound, in any scope. The fast path answers a bare name only when the index proves it is
+bound, in any scope, even in strings and comments (``# for line in lines``), which are not
+worth the time to skip. The fast path answers a bare name only when the index proves it is
 unambiguous — bound by no statement at all (a builtin), or only by imports of one and the
 same thing — and hands every other name to type inference. A false "bound" costs speed,
 never a wrong answer.
@@ -18,47 +19,49 @@ never a wrong answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 
-from docs_daemon.python_source.document import Document, blank_strings_and_comments, statement_end
+from docs_daemon.python_source.document import Document
 
 _NAME = r"[^\W\d]\w*"
 _NAMES = re.compile(_NAME)
-#: The keyword-led binding forms, in one pass: ``def f`` / ``class C`` (the name);
-#: ``… as name`` and ``… as (a, b)`` (with, except, match); ``global a, b`` /
-#: ``nonlocal a`` / ``del a, b.c``; ``for a, (b, c) in`` (statements and comprehensions);
-#: ``lambda a, b=1, *c:``.
-_KEYWORD_LED = re.compile(
-    rf"\b(?:(?:def|class)[ \t]+(?P<definition>{_NAME})"
-    r"|as[ \t]+(?P<as>\(?[^\n:)]*)"
-    r"|(?:global|nonlocal|del)\b(?P<declaration>[^\n;]*)"
-    r"|for\b(?P<for>[^\n]*?)\bin\b"
-    r"|lambda\b(?P<lambda>[^:\n]*):)"
-)
-_DEF_PARAMETERS = re.compile(rf"\bdef[ \t]+{_NAME}[ \t]*(?:\[[^\]]*\][ \t]*)?\(")
-#: ``(name := value)``: found from the rare ``:=`` backwards, not at every name.
-_WALRUS = re.compile(r":=")
-_NAME_BEFORE = re.compile(rf"({_NAME})[ \t]*$")
-#: A statement's targets before ``=`` or an augmented assignment, at a line start or after
-#: ``;``. Continuation lines of calls (``indent=2,``) match too: harmless here.
-_ASSIGNMENT = re.compile(
-    r"(?:^|;)[ \t]*([\w(\[*][\w.\[\]\(\), \t*]*)"
-    r"(?:=(?!=)|(?:\+|-|\*\*?|//?|%|@|&|\||\^|>>|<<)=)",
-    re.MULTILINE,
-)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+#: Each binding form is found from a literal it starts with, which the regular-expression
+#: engine locates at memory speed; the word boundary before it is checked afterwards. (One
+#: pattern of alternatives starting with ``\b`` is fifty times slower on big files.)
+_LEADS = {
+    #: ``def f(…`` / ``async def f[T](…``: the name, and the parameter list's opening.
+    "def": re.compile(rf"def[ \t]+(?P<name>{_NAME})[ \t]*(?:\[[^\]\n]*\][ \t]*)?(?P<open>\()?"),
+    "class": re.compile(rf"class[ \t]+(?P<name>{_NAME})"),
+    #: ``… as name`` and ``… as (a, b)`` (with, except, match).
+    "as": re.compile(r"as[ \t]+(?P<names>\(?[^\n:)]*)"),
+    #: ``global a, b`` / ``nonlocal a`` / ``del a, b.c``.
+    "global": re.compile(r"global\b(?P<names>[^\n;]*)"),
+    "nonlocal": re.compile(r"nonlocal\b(?P<names>[^\n;]*)"),
+    "del": re.compile(r"del\b(?P<names>[^\n;]*)"),
+    #: ``for a, (b, c) in`` (statements and comprehensions).
+    "for": re.compile(r"for\b(?P<names>[^\n]*?)\bin\b"),
+    #: ``lambda a, b=1, *c:``.
+    "lambda": re.compile(r"lambda\b(?P<parameters>[^:\n]*):"),
+    #: ``case <pattern>:`` lines of a ``match`` statement; every bare name may capture.
+    "case": re.compile(r"case\b(?P<pattern>[^\n]*)"),
+    #: ``type Alias = …`` (3.12).
+    "type": re.compile(rf"type[ \t]+(?P<name>{_NAME})[ \t]*[\[=]"),
+}
+_STATEMENT_LEADS = frozenset({"case", "type"})
+#: ``=`` and ``:``, whose statement (from the line start or ``;``) may bind its targets:
+#: ``a, b = …``, ``x += 1``, ``name: int``, ``(name := value)``.
+_EQUALS_OR_COLON = re.compile(r"[=:]")
+#: Targets of an assignment: names, attributes, subscripts, tuples, starred names.
+_TARGETS = re.compile(r"[ \t]*[\w(\[*][\w.\[\]\(\), \t*]*")
+_AUGMENTED = "+-*/%@&|^<>"
 #: A call among the targets means the ``=`` was a keyword argument's: ``f(x=1)``.
 _CALL = re.compile(r"\w[ \t]*\(")
-#: ``name: annotation`` at a statement start.
-_ANNOTATION = re.compile(rf"(?:^|;)[ \t]*({_NAME})[ \t]*:(?!=)", re.MULTILINE)
-#: Import statements, blanked before the other passes (their ``as`` is not a local binding).
-_IMPORT_START = re.compile(r"(?:^|(?<=;))[ \t]*(?:from|import)\b", re.MULTILINE)
-#: ``case <pattern>:`` lines of a ``match`` statement; every bare name there may capture.
-_CASE = re.compile(r"^[ \t]*case\b([^\n]*)", re.MULTILINE)
-#: ``type Alias = …`` (3.12).
-_TYPE_ALIAS = re.compile(rf"^[ \t]*type[ \t]+({_NAME})[ \t]*[\[=]", re.MULTILINE)
+_ANNOTATED = re.compile(rf"[ \t]*({_NAME})[ \t]*")
+_NAME_BEFORE = re.compile(rf"({_NAME})[ \t]*$")
 #: ``import a.b, c as d`` and ``from m import x, y as z`` (the statement text).
 _IMPORT_ITEM = re.compile(rf"\s*({_NAME}(?:\s*\.\s*{_NAME})*)(?:\s+as\s+({_NAME}))?\s*$")
 _FROM = re.compile(rf"from\s+(\.*)\s*({_NAME}(?:\s*\.\s*{_NAME})*)?\s+import\s*(.*)", re.DOTALL)
@@ -192,55 +195,101 @@ def _import_bindings(statement: str, bound: dict[str, set[str]]) -> bool:
     return False
 
 
-def _without_imports(code: str) -> str:
-    """``code`` with every import statement blanked (newlines kept)."""
+#: Passes over a big document run a line-aligned chunk at a time, so that another thread
+#: (the event loop's) gets the interpreter between chunks; every pattern here is bounded by
+#: its line, so no match is lost at a chunk's edge.
+CHUNK = 1 << 20
+
+
+def _matches(pattern: re.Pattern[str], code: str) -> Iterator[re.Match[str]]:
+    start = 0
+    while start < len(code):
+        end = code.find("\n", start + CHUNK)
+        end = len(code) if end < 0 else end + 1
+        yield from pattern.finditer(code, start, end)
+        start = end
+
+
+def _starts_word(code: str, start: int, statement: bool) -> bool:
+    """Whether a keyword found at ``start`` is a whole word (and, for soft keywords that
+    begin a statement, the first thing on its line)."""
+    if start and (code[start - 1].isalnum() or code[start - 1] == "_"):
+        return False
+    if not statement:
+        return True
+    line_start = code.rfind("\n", 0, start) + 1
+    return not code[line_start:start].strip(" \t")
+
+
+def _statement_targets(code: str, at: int) -> list[str]:
+    """Names bound by the ``=`` or ``:`` at ``code[at]``, if it ends a statement's targets."""
+    sign = code[at]
+    after = code[at + 1 : at + 2]
+    before = code[at - 1 : at] if at else ""
+    if sign == ":":
+        if after == "=":
+            found = _NAME_BEFORE.search(code, max(0, at - 200), at)  # walrus
+            return [found.group(1)] if found is not None else []
+        head = _statement_head(code, at)
+        annotated = _ANNOTATED.fullmatch(head)
+        if annotated is None or annotated.group(1) in _KEYWORDS:
+            return []
+        return [annotated.group(1)]
+    if after == "=" or before in ("=", "!", ":") or (before in "<>" and before):
+        return []  # a comparison (``==``, ``!=``, ``<=``), or the walrus seen above
+    head = _statement_head(code, at).rstrip(_AUGMENTED)
+    if _TARGETS.fullmatch(head) is None or _CALL.search(head) is not None:
+        return []
+    return _names(head)
+
+
+def _statement_head(code: str, at: int) -> str:
+    """The text from the start of the statement holding ``at`` (its line start or ``;``)."""
+    line_start = code.rfind("\n", 0, at) + 1
+    semicolon = code.rfind(";", line_start, at)
+    return code[max(line_start, semicolon + 1) : at]
+
+
+def _without_imports(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` with the import statements blanked (newlines kept): their ``as`` names are
+    recorded from the statements themselves."""
     pieces = []
     position = 0
-    for match in _IMPORT_START.finditer(code):
-        if match.start() < position:
-            continue  # inside the statement just blanked
-        end = statement_end(code, match.start())
-        pieces.append(code[position : match.start()])
-        pieces.append(re.sub(r"[^\n]", " ", code[match.start() : end]))
+    for start, end in spans:
+        pieces.append(text[position:start])
+        pieces.append(_NOT_NEWLINE.sub(" ", text[start:end]))
         position = end
-    pieces.append(code[position:])
+    pieces.append(text[position:])
     return "".join(pieces)
 
 
 @lru_cache(maxsize=8)
-def bindings_of(source: str, import_statements: tuple[str, ...]) -> Bindings:
-    """The binding index of one document version (``import_statements`` from its scan)."""
-    code = _without_imports(blank_strings_and_comments(source))
+def _bindings_of(
+    text: str, statements: tuple[str, ...], spans: tuple[tuple[int, int], ...]
+) -> Bindings:
+    """The binding index of one document version (its import statements from the scan)."""
+    code = _without_imports(text, spans)
     local: set[str] = set()
-    local.update(match.group(1) for match in _TYPE_ALIAS.finditer(code))
-    for match in _KEYWORD_LED.finditer(code):
-        kind = match.lastgroup
-        text = match.group(kind) if kind is not None else None
-        if text is None:
-            continue
-        if kind == "definition":
-            local.add(text)
-        elif kind == "lambda":
-            local.update(_parameters(text + ")", 0))
-        else:
-            local.update(_names(text))
-    for match in _WALRUS.finditer(code):
-        before = _NAME_BEFORE.search(code, max(0, match.start() - 200), match.start())
-        if before is not None:
-            local.add(before.group(1))
-    for match in _ANNOTATION.finditer(code):
-        if match.group(1) not in _KEYWORDS:
-            local.add(match.group(1))
-    for match in _ASSIGNMENT.finditer(code):
-        if _CALL.search(match.group(1)) is None:
-            local.update(_names(match.group(1)))
-    for match in _DEF_PARAMETERS.finditer(code):
-        local.update(_parameters(code, match.end()))
-    for match in _CASE.finditer(code):
-        local.update(_case_names(match.group(1)))
+    for lead, pattern in _LEADS.items():
+        for match in _matches(pattern, code):
+            if not _starts_word(code, match.start(), lead in _STATEMENT_LEADS):
+                continue
+            groups = match.groupdict()
+            if groups.get("name"):
+                local.add(groups["name"])
+            if groups.get("open"):
+                local.update(_parameters(code, match.end()))
+            if groups.get("names"):
+                local.update(_names(groups["names"]))
+            if groups.get("parameters") is not None:
+                local.update(_parameters(groups["parameters"] + ")", 0))
+            if groups.get("pattern"):
+                local.update(_case_names(groups["pattern"]))
+    for match in _matches(_EQUALS_OR_COLON, code):
+        local.update(_statement_targets(code, match.start()))
     bound: dict[str, set[str]] = {}
     star = False
-    for statement in import_statements:
+    for statement in statements:
         star = _import_bindings(statement, bound) or star
     for name in local:
         bound.setdefault(name, set()).add(LOCAL)
@@ -250,4 +299,6 @@ def bindings_of(source: str, import_statements: tuple[str, ...]) -> Bindings:
 
 def document_bindings(document: Document) -> Bindings:
     """The binding index of a scanned document (cached per text)."""
-    return bindings_of(document.text, tuple(document.import_statements))
+    return _bindings_of(
+        document.text, tuple(document.import_statements), tuple(document.import_spans)
+    )

@@ -45,6 +45,8 @@ class Document:
     string_lines: dict[int, str]
     #: Source text of every ``import``/``from`` statement, in order, outside strings.
     import_statements: list[str]
+    #: Where each of those statements lies in ``text``: (start, end) offsets.
+    import_spans: list[tuple[int, int]]
 
     def open_string(self, line: int) -> str | None:
         """The delimiter of a string still open where ``line`` begins, if any."""
@@ -95,22 +97,6 @@ def _statement_text(text: str, start: int) -> tuple[str, int]:
     return "".join(pieces).strip(), position
 
 
-def statement_end(text: str, start: int) -> int:
-    """Where the simple statement beginning at ``start`` ends (continuations followed)."""
-    return _statement_text(text, start)[1]
-
-
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group())
-
-
-@lru_cache(maxsize=8)
-def blank_strings_and_comments(text: str) -> str:
-    """``text`` with every string and comment replaced by spaces (newlines kept), so that
-    regular expressions over it see code only."""
-    return _SKIPPED.sub(_blank, text)
-
-
 @lru_cache(maxsize=8)
 def scan(source: str) -> Document:
     """Scan a document once; repeated questions about the same text reuse the result."""
@@ -125,7 +111,7 @@ def scan(source: str) -> Document:
             first = bisect_right(line_starts, match.start())
             last = bisect_left(line_starts, match.end())
             string_lines.update(dict.fromkeys(range(first, last), delimiter))
-    document = Document(text, lines, line_starts, string_lines, [])
+    document = Document(text, lines, line_starts, string_lines, [], [])
     statement_end = 0
     for match in _STATEMENT.finditer("\n" + text):
         start = match.start()  # in ``text``: just after the separator
@@ -137,6 +123,7 @@ def scan(source: str) -> Document:
             continue  # a continuation line of the statement just read
         statement, statement_end = _statement_text(text, start)
         document.import_statements.append(statement)
+        document.import_spans.append((start, statement_end))
     return document
 
 

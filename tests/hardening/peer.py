@@ -105,6 +105,15 @@ class HardenedPeer(WireServer):
         )
         return elapsed
 
+    def warm_inference(self, timeout: float = 60.0) -> None:
+        """Hover a name only type inference can resolve, so the inference worker has started
+        and warmed up (its memory belongs to the baseline of a memory measurement)."""
+        uri = "file:///hardening/inferred.py"
+        self.open(uri, 'value = "text"\nvalue.split()\n')
+        params = {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 9}}
+        response = self.request("textDocument/hover", params, timeout=timeout)
+        assert "str.split" in hover_value(response), response
+
     def wait_ready(self, timeout: float = 30.0) -> dict[str, Any]:
         """Block until the server's status says the documentation is loaded."""
         deadline = time.monotonic() + timeout

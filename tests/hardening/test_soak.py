@@ -69,6 +69,7 @@ def test_soak_mixed_requests(tmp_path: Path) -> None:
     total = int(os.environ.get("DOCS_DAEMON_SOAK_REQUESTS", DEFAULT_REQUESTS))
     batches = max(10, total // BATCH)
     peer = start_peer(tmp_path / "cache")
+    peer.warm_inference()
     errors: list[str] = []
     rss: list[int] = []
     probes: list[float] = []
@@ -150,6 +151,7 @@ def test_typing_does_not_grow_memory(tmp_path: Path) -> None:
             peer.known_hover(timeout=30)  # every edit before it has been handled
 
         type_edits(2, 500)  # warm-up
+        peer.warm_inference()
         before = rss_bytes(peer.process.pid)
         type_edits(502, TYPING_EDITS)
         growth = rss_bytes(peer.process.pid) - before
