@@ -106,7 +106,11 @@ class InferenceClient:
             ready = await asyncio.wait_for(process.stdout.readline(), START_SECONDS)
         except TimeoutError:
             ready = b""
-        if not ready.strip().startswith(b"{"):
+        except asyncio.CancelledError:  # closed while starting: no worker may outlive us
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            raise
+        if self._closed or not ready.strip().startswith(b"{"):
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             raise RuntimeError("the inference worker did not start")
@@ -126,6 +130,8 @@ class InferenceClient:
 
     async def close(self) -> None:
         self._closed = True
+        if self._starting is not None and not self._starting.done():
+            self._starting.cancel()
         process, self._process = self._process, None
         if process is not None and process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
