@@ -4,9 +4,9 @@
     .venv/bin/python benchmarks/docstring_build.py --rounds 5 --python /path/to/venv jinja2
 
 Without ``--python`` the distributions come from a venv with pinned versions, made once in
-``benchmarks/.cache/`` by pip. Each round builds in-process (as the server would) with the
-a pool of two spawned workers and single-threaded; wall time and CPU time (this process and its workers)
-are medians over rounds. The size is the SQLite file the docset alone writes. Results go to
+``benchmarks/.cache/`` by pip. Each round builds in-process (as the server would) with a
+pool of two spawned workers and in one process; wall time and CPU time (this process and its
+workers) are medians over rounds. The size is the SQLite file the docset alone writes. Results go to
 ``benchmarks/results/docstring-build.md``.
 """
 
