@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from docs_daemon.server import DocsServer
 
 TRIGGER_CHARACTERS = ["."]
+#: Most characters of a signature shown beside a completion label (the list is narrow).
+LABEL_SIGNATURE_LIMIT = 60
 
 
 async def completion(ls: DocsServer, params: types.CompletionParams) -> types.CompletionList | None:
@@ -106,10 +108,27 @@ def _item(
         label=label,
         kind=completion_kind(entry.kind),
         detail=short_signature(entry),
-        label_details=types.CompletionItemLabelDetails(description=entry.parent or entry.docset),
+        label_details=_label_details(entry, context),
         text_edit=types.TextEdit(range=edit_range, new_text=label),
         data=data,
     )
+
+
+def _label_details(
+    entry: EntryBrief, context: CompletionContext
+) -> types.CompletionItemLabelDetails | None:
+    """The parameters right after the name; the owner only where the user did not type it.
+
+    After ``os.path.`` every row's owner is ``os.path``, so repeating it says nothing; after
+    ``"x".`` or an unknown receiver the owner (``str``) tells the candidates apart.
+    """
+    signature = " ".join(entry.signature.split())
+    if len(signature) > LABEL_SIGNATURE_LIMIT:
+        signature = signature[: LABEL_SIGNATURE_LIMIT - 1] + "…"
+    owner = entry.parent if entry.parent and entry.parent != context.parent else None
+    if not signature and owner is None:
+        return None
+    return types.CompletionItemLabelDetails(detail=signature or None, description=owner)
 
 
 async def resolve(ls: DocsServer, item: types.CompletionItem) -> types.CompletionItem:

@@ -85,10 +85,31 @@ async def test_completion_offers_documented_members(
     assert phrase.lower() in plain_text(resolved.documentation.value).lower()
 
 
-async def test_completion_detail_has_signature(client: LanguageClient) -> None:
+async def test_completion_item_shows_the_signature_beside_the_name(client: LanguageClient) -> None:
+    """The row reads ``join(a, *p)``: no owner repeated after ``os.path.`` was typed."""
     result = await _complete(client, "import os\nos.path.‸")
     join = next(item for item in result.items if item.label == "join")
-    assert join.detail is not None and join.detail.startswith("join(")
+    here = types.Position(line=1, character=len("os.path."))
+    assert join == types.CompletionItem(
+        label="join",
+        kind=types.CompletionItemKind.Function,
+        detail="join(path, *paths)",
+        label_details=types.CompletionItemLabelDetails(detail="(path, *paths)"),
+        text_edit=types.TextEdit(range=types.Range(start=here, end=here), new_text="join"),
+        data={"qualname": "os.path.join", "docset": "python"},
+    )
+    assert all(
+        item.label_details is None or item.label_details.description is None
+        for item in result.items
+    )
+
+
+async def test_completion_shortens_a_long_signature(client: LanguageClient) -> None:
+    result = await _complete(client, "import json\njson.dumps‸")
+    dumps = next(item for item in result.items if item.label == "dumps")
+    assert dumps.label_details == types.CompletionItemLabelDetails(
+        detail="(obj, *, skipkeys=False, ensure_ascii=True, check_circular=…"
+    )
 
 
 async def test_completion_replaces_the_typed_prefix(client: LanguageClient) -> None:

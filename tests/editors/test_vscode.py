@@ -10,9 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import platform
 import re
+import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -164,40 +167,150 @@ def _require(path: Path, what: str) -> None:
         pytest.skip(message)
 
 
-@pytest.mark.editor
-def test_extension_in_real_vscode(tmp_path: Path) -> None:
+def _vscode_target() -> str:
+    """VS Code's name for this platform, as the .vsix files are named."""
+    system = {"linux": "linux", "darwin": "darwin", "win32": "win32"}[sys.platform]
+    arch = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}[
+        platform.machine().lower()
+    ]
+    return f"{system}-{arch}"
+
+
+def _require_vscode_tools() -> str:
     _require(NODE_BIN / "node", "Node 24")
     _require(CODE_SERVER, "code-server")
     _require(EXTENSION / "node_modules" / ".bin" / "vsce", "the extension's npm packages")
-    chromium = require_tool("chromium", INSTALL_HINT)
-    python_path = _python_path()
+    return require_tool("chromium", INSTALL_HINT)
+
+
+def _tool_env(**extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PATH": os.pathsep.join([str(NODE_BIN), os.environ.get("PATH", "")]),
+        "DOCS_DAEMON_BUILD_PYTHON": sys.executable,
+        **extra,
+    }
+
+
+@pytest.fixture(scope="module")
+def vsix() -> Path:
+    """The self-contained .vsix: the one CI built into dist/ (DOCS_DAEMON_VSIX), else built now."""
+    _require_vscode_tools()
+    given = os.environ.get("DOCS_DAEMON_VSIX")
+    if given:
+        return Path(given)
+    run = subprocess.run(
+        ["npm", "run", "--silent", "package"],
+        cwd=EXTENSION,
+        env=_tool_env(),
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert run.returncode == 0, f"npm run package failed:\n{run.stdout}\n{run.stderr}"
+    return ROOT / "dist" / f"docs-daemon-{_vscode_target()}.vsix"
+
+
+def _pythons() -> dict[str, Path]:
+    """CPython interpreters on this machine by ``major.minor`` (PATH and pyenv's versions)."""
+    found: dict[str, Path] = {}
+    candidates = [shutil.which(f"python3.{minor}") for minor in range(6, 16)]
+    candidates += [str(p) for p in Path.home().glob(".pyenv/versions/*/bin/python3")]
+    candidates += [str(p) for p in Path.home().glob(".pyenv/versions/2.*/bin/python")]
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+        )
+        if probe.returncode == 0:
+            found.setdefault(probe.stdout.strip(), Path(candidate))
+    return found
+
+
+def _old_python() -> Path | None:
+    old = [v for v in _pythons() if tuple(map(int, v.split("."))) < (3, 11)]
+    return _pythons()[max(old, key=lambda v: tuple(map(int, v.split("."))))] if old else None
+
+
+def _clean_python(tmp_path: Path) -> Path:
+    """A Python with nothing installed: a fresh venv without pip (no docs-daemon, no pygls)."""
+    venv = tmp_path / "clean-python"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    return venv / ("Scripts" if sys.platform == "win32" else "bin")
+
+
+@pytest.mark.editor
+def test_vsix_server_runs_on_every_python_here(vsix: Path, tmp_path: Path) -> None:
+    """The .vsix's bundle answers on each CPython 3.11+ on this machine; older ones get one line."""
+    with zipfile.ZipFile(vsix) as archive:
+        manifest = archive.read("extension.vsixmanifest").decode()
+        assert f'TargetPlatform="{_vscode_target()}"' in manifest
+        archive.extractall(tmp_path, [n for n in archive.namelist() if "/bundled/" in n])
+    launcher = tmp_path / "extension" / "bundled" / "launch.py"
+    bundled = sorted(p.name for p in launcher.parent.joinpath("libs").iterdir() if p.is_dir())
+    assert bundled == ["common", "cp311", "cp312", "cp313", "cp314"]
+    pythons = _pythons()
+    clean = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    ran = []
+    for version, python in sorted(pythons.items()):
+        result = subprocess.run(
+            [str(python), str(launcher), "lookup", "json.dumps"],
+            capture_output=True,
+            text=True,
+            env=clean,
+            timeout=120,
+        )
+        if tuple(map(int, version.split("."))) >= (3, 11):
+            assert result.returncode == 0, f"Python {version}: {result.stderr}"
+            assert "Serialize *obj* to a JSON formatted" in result.stdout
+        else:
+            assert result.returncode == 3, f"Python {version}: {result.stderr}"
+            assert result.stderr.strip() == (
+                f"Python {version} ({python}) is too old for Docs Daemon; "
+                "choose Python 3.11 or newer."
+            )
+        ran.append(version)
+    print(f"bundled server checked on Python {', '.join(ran)}")
+    assert "3.11" in ran
+
+
+@pytest.mark.editor
+def test_extension_in_real_vscode(vsix: Path, tmp_path: Path) -> None:
+    """Only the .vsix installed: no docs-daemon on PATH or in the Python the extension finds."""
+    chromium = _require_vscode_tools()
     # A second, small docset for the databases-setting step, built by the real builder.
     extra = tmp_path / "extra.sqlite"
     subprocess.run(
         [sys.executable, "-m", "docs_daemon", "build", "--module", "markdownify", "-o", str(extra)],
         check=True,
         capture_output=True,
-        env={**os.environ, "PYTHONPATH": python_path},
+        env={**os.environ, "PYTHONPATH": _python_path()},
     )
-    env = {
-        **os.environ,
-        "PATH": os.pathsep.join([str(NODE_BIN), os.environ.get("PATH", "")]),
-        "PYTHONPATH": python_path,
-        "CHROMIUM": chromium,
-        "DOCS_DAEMON_EXTRA_DATABASE": str(extra),
-        "DOCS_DAEMON_SERVER_COMMAND": json.dumps(
-            [sys.executable, "-m", "docs_daemon", "serve", "--cache-dir", str(tmp_path / "cache")]
-        ),
-    }
     for script in ("check", "test:unit"):
         run = subprocess.run(
             ["npm", "run", "--silent", script],
             cwd=EXTENSION,
-            env=env,
+            env=_tool_env(),
             capture_output=True,
             text=True,
         )
         assert run.returncode == 0, f"npm run {script} failed:\n{run.stdout}\n{run.stderr}"
+    clean_path = os.pathsep.join([str(NODE_BIN), str(_clean_python(tmp_path)), "/usr/bin", "/bin"])
+    assert shutil.which("docs-daemon", path=clean_path) is None
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "PATH"}
+    }
+    old = _old_python()
+    env.update(
+        PATH=clean_path,
+        CHROMIUM=chromium,
+        DOCS_DAEMON_VSIX=str(vsix),
+        DOCS_DAEMON_EXTRA_DATABASE=str(extra),
+        **({"DOCS_DAEMON_OLD_PYTHON": str(old)} if old else {}),
+    )
     e2e = subprocess.run(
         [str(NODE_BIN / "node"), "test/e2e.mjs"],
         cwd=EXTENSION,

@@ -139,6 +139,30 @@ function F.hover(bufnr)
   )
 end
 
+--- :DocsHover opens a float with docs-daemon's answer alone.
+---@param bufnr integer
+function F.docs_hover(bufnr)
+  vim.api.nvim_set_current_buf(bufnr)
+  vim.api.nvim_win_set_cursor(0, { DUMPS.line + 1, DUMPS.character })
+  local before = #vim.api.nvim_list_wins()
+  vim.cmd("DocsHover")
+  local float
+  vim.wait(15000, function()
+    for _, win in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(win).relative ~= "" then
+        float = win
+      end
+    end
+    return float ~= nil
+  end, 50)
+  if not H.check(float ~= nil and #vim.api.nvim_list_wins() > before, ":DocsHover opens a float") then
+    return
+  end
+  local text = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(float), 0, -1, false), "\n")
+  H.check(text:find("Serialize", 1, true) ~= nil, ":DocsHover shows the official text", text)
+  vim.api.nvim_win_close(float, true)
+end
+
 ---@param bufnr integer
 function F.completion(bufnr)
   local params = {
@@ -309,6 +333,7 @@ function F.run_all()
   end
   F.second_buffer_shares_the_client(bufnr)
   F.hover(bufnr)
+  F.docs_hover(bufnr)
   F.completion(bufnr)
   F.workspace_symbol(bufnr)
   F.configure(bufnr)

@@ -1,4 +1,4 @@
-# ruff: noqa: UP031, UP032, PTH100, PTH110, PTH118, PTH120
+# ruff: noqa: UP031, PTH100, PTH112, PTH118, PTH120, PTH208, RUF005
 """Start the docs-daemon server bundled in the extension, on whatever Python runs this file.
 
 The extension runs ``<python> launch.py serve ...``. This file puts the bundled libraries for
@@ -41,7 +41,10 @@ def bundled_paths():
     versioned = os.path.join(LIBS, tag)
     common = os.path.join(LIBS, "common")
     if not os.path.isdir(common):
-        fail(EXIT_NO_LIBRARIES, "This build of the extension has no bundled server (%s is missing)." % LIBS)
+        fail(
+            EXIT_NO_LIBRARIES,
+            "This build of the extension has no bundled server (%s is missing)." % LIBS,
+        )
     if not os.path.isdir(versioned):
         available = sorted(
             "%s.%s" % (name[2], name[3:]) for name in os.listdir(LIBS) if name.startswith("cp3")

@@ -171,7 +171,9 @@ def tidy(libs: Path) -> None:
         shutil.rmtree(folder / "include", ignore_errors=True)
     folders = [f for f in libs.rglob("*") if f.is_dir()]
     for folder in folders:
-        if folder.name == "__pycache__" or (folder.name == "tests" and folder.parent.parent != libs):
+        if folder.name == "__pycache__" or (
+            folder.name == "tests" and folder.parent.parent != libs
+        ):
             shutil.rmtree(folder, ignore_errors=True)
     for pattern in ("*.c", "*.cpp", "*.h", "*.pyx", "*.pxd"):
         for found in libs.rglob(pattern):
@@ -186,7 +188,8 @@ def bundle(target: str, dist: Path) -> Path:
     cache = EXTENSION / "build" / "bundle" / target
     stamp = cache / "key.txt"
     if not stamp.is_file() or stamp.read_text() != key:
-        log(f"resolving the server's dependencies for {target}, CPython {', '.join(PYTHON_VERSIONS)}")
+        versions = ", ".join(PYTHON_VERSIONS)
+        log(f"resolving the server's dependencies for {target}, CPython {versions}")
         shutil.rmtree(cache, ignore_errors=True)
         install_dependencies(wheel, target, cache / "libs")
         tidy(cache / "libs")

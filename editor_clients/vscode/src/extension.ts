@@ -12,23 +12,34 @@ import {
     State,
     type LanguageClientOptions,
 } from "vscode-languageclient/node";
+import * as path from "node:path";
+import { asPageSymbols, PAGE_SCHEME, PageProvider } from "./pages";
 import { searchDocumentation } from "./search";
 import { describe, resolveLaunchCommand } from "./launch";
 import {
+    activeInterpreter,
+    onActiveInterpreterChange,
+    pythonExtensionInstalled,
+    SELECT_INTERPRETER,
+    type ActiveInterpreter,
+} from "./pythonEnvironment";
+import {
     checkLaunchable,
-    earlyExitMessage,
+    earlyExit,
     ServerStartError,
     showStartError,
     startProcess,
     type ServerProcess,
 } from "./server";
-import { readSettings, RESTART_SECTIONS, SECTION } from "./settings";
+import { readSettings, RESTART_SECTIONS, SECTION, settingsResource } from "./settings";
 import { STATUS_METHOD, StatusItem, type ServerStatus } from "./status";
 
 const CLIENT_ID = "docsDaemon";
 const CLIENT_NAME = "Docs Daemon";
 const OPEN_IN_BROWSER = "docsDaemon.openInBrowser";
 const MAX_RESTARTS = 4;
+/** The oldest Python the server runs on. */
+const MINIMUM_PYTHON = [3, 11];
 
 /**
  * A language client that stays quiet about failures while starting: the extension then shows
@@ -36,9 +47,16 @@ const MAX_RESTARTS = 4;
  */
 class DocsLanguageClient extends LanguageClient {
     starting = true;
+    log: vscode.LogOutputChannel | undefined;
 
     override error(message: string, data?: unknown, showNotification?: boolean | "force"): void {
-        super.error(message, data, this.starting ? false : showNotification);
+        if (this.starting && this.log !== undefined) {
+            // The library's own account of a failed start (a dropped connection, then a stop that
+            // cannot stop) is noise beside the extension's explanation: one debug line, no trace.
+            this.log.debug(message);
+            return;
+        }
+        super.error(message, data, showNotification);
     }
 }
 
@@ -47,11 +65,18 @@ class DocsDaemon implements vscode.Disposable {
     private client: LanguageClient | undefined;
     private lastOptions = "";
     private queue: Promise<void> = Promise.resolve();
+    /** The Python extension's interpreter for the workspace, read at each start and on change. */
+    private interpreter: ActiveInterpreter | undefined;
 
     constructor(
         private readonly output: vscode.LogOutputChannel,
         private readonly status: StatusItem,
+        private readonly launcher: string,
     ) {}
+
+    private get activeEnvironment(): string {
+        return this.interpreter?.path ?? "";
+    }
 
     get running(): LanguageClient | undefined {
         return this.client?.isRunning() ? this.client : undefined;
@@ -84,7 +109,7 @@ class DocsDaemon implements vscode.Disposable {
         if (client === undefined) {
             return this.restart();
         }
-        const options = readSettings().options;
+        const options = readSettings(this.activeEnvironment).options;
         if (JSON.stringify(options) === this.lastOptions) {
             return;
         }
@@ -92,22 +117,37 @@ class DocsDaemon implements vscode.Disposable {
         await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: options } });
     }
 
-    private fail(message: string): void {
-        this.output.error(message);
-        this.status.stopped(message);
-        void showStartError(message, this.output);
+    /** The user picked another environment in the Python extension. */
+    async interpreterChanged(): Promise<void> {
+        const { launch } = readSettings();
+        if (launch.importStrategy === "fromEnvironment" && launch.command.length === 0 && !launch.python) {
+            return this.restart(); // the server's own code may come from the new environment
+        }
+        this.interpreter = await activeInterpreter(this.output, settingsResource());
+        return this.sendSettings();
+    }
+
+    private fail(problem: ServerStartError): void {
+        this.output.error(problem.message);
+        this.status.stopped(problem.message);
+        void showStartError(problem, this.output, pythonExtensionInstalled() ? SELECT_INTERPRETER : undefined);
     }
 
     private async doStart(): Promise<void> {
-        const settings = readSettings();
-        const command = resolveLaunchCommand(settings.launch);
         this.status.starting();
+        this.interpreter = await activeInterpreter(this.output, settingsResource());
+        const settings = readSettings(this.activeEnvironment);
+        const command = resolveLaunchCommand(settings.launch, {
+            launcher: this.launcher,
+            activeInterpreter: this.interpreter?.path,
+        });
         this.output.info(`starting ${describe(command)} (from ${command.source})`);
         const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
         try {
             checkLaunchable(command, cwd);
+            this.checkVersion(command);
         } catch (error) {
-            this.fail(error instanceof Error ? error.message : String(error));
+            this.fail(error instanceof ServerStartError ? error : new ServerStartError(String(error), ["output"]));
             return;
         }
         let server: ServerProcess | undefined;
@@ -121,6 +161,7 @@ class DocsDaemon implements vscode.Disposable {
             },
             this.clientOptions(() => initialized, () => client),
         );
+        client.log = this.output;
         client.onNotification(STATUS_METHOD, (status: ServerStatus) => this.status.update(status));
         client.onDidChangeState(({ newState }) => {
             if (newState === State.Starting) {
@@ -128,7 +169,7 @@ class DocsDaemon implements vscode.Disposable {
             } else if (newState === State.Running && initialized) {
                 this.requestStatus(client); // back after a crash: the new process has its own state
             } else if (newState === State.Stopped && initialized && this.client === client) {
-                this.status.stopped("the language server stopped. See the Docs Daemon output.");
+                this.status.stopped("The language server stopped; see the Docs Daemon output.");
             }
         });
         this.client = client;
@@ -138,11 +179,26 @@ class DocsDaemon implements vscode.Disposable {
         } catch (error) {
             client.starting = false;
             this.client = undefined;
-            this.fail(error instanceof ServerStartError ? error.message : await earlyExitMessage(command, server));
+            this.fail(error instanceof ServerStartError ? error : await earlyExit(command, server));
             return;
         }
         client.starting = false;
         this.requestStatus(client);
+    }
+
+    /** A too-old interpreter the Python extension knows the version of is refused before it runs. */
+    private checkVersion(command: ReturnType<typeof resolveLaunchCommand>): void {
+        const version = this.interpreter?.version;
+        if (command.source !== "the Python extension" || version === undefined) {
+            return; // the bundled launcher checks the version itself
+        }
+        const [major, minor] = version.split(".").map(Number);
+        if (major < MINIMUM_PYTHON[0] || (major === MINIMUM_PYTHON[0] && minor < MINIMUM_PYTHON[1])) {
+            throw new ServerStartError(
+                `Python ${version} (${command.program}) is too old for Docs Daemon; choose Python ${MINIMUM_PYTHON.join(".")} or newer.`,
+                ["interpreter", "settings"],
+            );
+        }
     }
 
     /** Ask for the server's state; not awaited, so a slow answer never holds up a queued restart. */
@@ -167,7 +223,7 @@ class DocsDaemon implements vscode.Disposable {
             outputChannel: this.output,
             // Read again on every (re)start, so a server restarted after a crash gets today's settings.
             initializationOptions: () => {
-                const current = readSettings().options;
+                const current = readSettings(this.activeEnvironment).options;
                 this.lastOptions = JSON.stringify(current);
                 return current;
             },
@@ -180,6 +236,8 @@ class DocsDaemon implements vscode.Disposable {
                     initialized() ? fallback().closed() : { action: CloseAction.DoNotRestart, handled: true },
             },
             middleware: {
+                // Symbol rows name the owner and docset instead of the page's cache path.
+                provideWorkspaceSymbols: async (query, token, next) => asPageSymbols(await next(query, token)),
                 workspace: {
                     // A server that pulls its settings gets exactly what it was initialized with,
                     // not the client-only `server.*`/`trace.*` keys.
@@ -189,7 +247,7 @@ class DocsDaemon implements vscode.Disposable {
                             return answers;
                         }
                         return params.items.map((item, index): unknown =>
-                            item.section === SECTION ? readSettings().options : answers[index],
+                            item.section === SECTION ? readSettings(this.activeEnvironment).options : answers[index],
                         );
                     },
                 },
@@ -218,7 +276,7 @@ class DocsDaemon implements vscode.Disposable {
         const editor = vscode.window.activeTextEditor;
         if (client === undefined || editor === undefined) {
             void vscode.window.showWarningMessage(
-                client === undefined ? "Docs Daemon: the language server is not running." : "Docs Daemon: no active editor.",
+                client === undefined ? "The language server is not running." : "No editor is active.",
             );
             return;
         }
@@ -231,7 +289,7 @@ class DocsDaemon implements vscode.Disposable {
             }],
         });
         if (url === null || url === undefined) {
-            void vscode.window.showInformationMessage("Docs Daemon: no documented name under the cursor.");
+            void vscode.window.showInformationMessage("No documented name is under the cursor.");
         }
     }
 
@@ -245,12 +303,13 @@ let daemon: DocsDaemon | undefined;
 export function activate(context: vscode.ExtensionContext): void {
     const output = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
     const status = new StatusItem();
-    daemon = new DocsDaemon(output, status);
+    daemon = new DocsDaemon(output, status, path.join(context.extensionPath, "bundled", "launch.py"));
     const current = daemon;
     context.subscriptions.push(
         output,
         status,
         current,
+        vscode.workspace.registerTextDocumentContentProvider(PAGE_SCHEME, new PageProvider(() => current.running)),
         vscode.commands.registerCommand("docsDaemon.restart", () => current.restart()),
         vscode.commands.registerCommand("docsDaemon.search", () => searchDocumentation(current.running)),
         vscode.commands.registerCommand("docsDaemon.openEntryInBrowser", () => current.openInBrowser()),
@@ -266,6 +325,9 @@ export function activate(context: vscode.ExtensionContext): void {
         }),
     );
     void current.start();
+    void onActiveInterpreterChange(output, () => void current.interpreterChanged()).then(
+        (listener) => listener && context.subscriptions.push(listener),
+    );
 }
 
 export async function deactivate(): Promise<void> {

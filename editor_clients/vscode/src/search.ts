@@ -57,7 +57,7 @@ export async function openEntry(client: LanguageClient, symbol: SymbolInformatio
 
 export function searchDocumentation(client: LanguageClient | undefined): void {
     if (client === undefined || !client.isRunning()) {
-        void vscode.window.showWarningMessage("Docs Daemon: the language server is not running.", "Restart Server")
+        void vscode.window.showWarningMessage("The language server is not running.", "Restart Server")
             .then((choice) => choice && vscode.commands.executeCommand("docsDaemon.restart"));
         return;
     }
@@ -107,7 +107,7 @@ export function searchDocumentation(client: LanguageClient | undefined): void {
         try {
             await openEntry(client, chosen.symbol);
         } catch (error) {
-            void vscode.window.showErrorMessage(`Docs Daemon: could not open ${chosen.label}: ${String(error)}`);
+            void vscode.window.showErrorMessage(`${chosen.label} could not be opened: ${String(error)}`);
         }
     });
     pick.onDidHide(() => {

@@ -1,7 +1,15 @@
 /** Typed access to the `docsDaemon.*` settings of the current window. */
 import * as os from "node:os";
 import * as vscode from "vscode";
-import { expandVariables, stringList, toInitializationOptions, type InitializationOptions, type ServerLaunchSettings, type Variables } from "./options";
+import {
+    expandVariables,
+    importStrategy,
+    stringList,
+    toInitializationOptions,
+    type InitializationOptions,
+    type ServerLaunchSettings,
+    type Variables,
+} from "./options";
 
 export const SECTION = "docsDaemon";
 
@@ -18,16 +26,25 @@ function currentVariables(): Variables {
     return { workspaceFolder: folder?.uri.fsPath, userHome: os.homedir() };
 }
 
-/** Read the current settings (window scope: one server serves the whole window). */
-export function readSettings(): Settings {
-    const config = vscode.workspace.getConfiguration(SECTION);
+/** The resource settings are read for: one server serves the window, so its first folder. */
+export function settingsResource(): vscode.Uri | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri;
+}
+
+/**
+ * Read the current settings. `activeEnvironment` is the Python extension's interpreter for the
+ * workspace, sent as the server's `python` unless `docsDaemon.python` is set.
+ */
+export function readSettings(activeEnvironment = ""): Settings {
+    const config = vscode.workspace.getConfiguration(SECTION, settingsResource());
     const variables = currentVariables();
     const python = config.get<string>("server.python", "").trim();
     return {
         launch: {
             command: stringList(config.get("server.command")).map((item) => expandVariables(item, variables)),
             python: python ? expandVariables(python, variables) : "",
+            importStrategy: importStrategy(config.get("server.importStrategy")),
         },
-        options: toInitializationOptions((key) => config.get(key), variables),
+        options: toInitializationOptions((key) => config.get(key), variables, activeEnvironment),
     };
 }

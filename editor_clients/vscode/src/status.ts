@@ -45,7 +45,7 @@ export class StatusItem implements vscode.Disposable {
 
     /** The server is not running (failed to start or stopped); clicking restarts it. */
     stopped(reason: string): void {
-        this.set("$(error) Docs: not running", `Docs Daemon: ${reason}\n\nClick to restart the server.`, "docsDaemon.restart");
+        this.set("$(error) Docs: not running", `Docs Daemon\n\n${reason}\n\nClick to restart the server.`, "docsDaemon.restart");
         this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
     }
 
@@ -54,7 +54,7 @@ export class StatusItem implements vscode.Disposable {
         if (status.state === "loading") {
             this.set("$(sync~spin) Docs: loading", "Docs Daemon: loading documentation", undefined);
         } else if (status.state === "failed") {
-            this.stopped(`loading the documentation failed: ${status.error ?? "unknown error"}`);
+            this.stopped(`Loading the documentation failed: ${status.error ?? "unknown error"}`);
         } else if (status.docsets.length === 0) {
             this.set("$(book) Docs: none loaded", "Docs Daemon: no documentation databases are loaded", "docsDaemon.search");
         } else {

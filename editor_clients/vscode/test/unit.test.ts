@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { after, afterEach, describe, test } from "node:test";
-import { findExecutable, resolveLaunchCommand } from "../src/launch.ts";
-import { expandVariables, INITIALIZATION_OPTION_KEYS, toInitializationOptions } from "../src/options.ts";
+import { after, describe, test } from "node:test";
+import { findExecutable, pathInterpreters, resolveLaunchCommand } from "../src/launch.ts";
+import { expandVariables, INITIALIZATION_OPTION_KEYS, toInitializationOptions, type ServerLaunchSettings } from "../src/options.ts";
 
 const home = "/home/ada";
 const folder = "/work/project";
@@ -58,6 +58,8 @@ describe("toInitializationOptions", () => {
             docsets: "python",
             maxResults: 2.5,
             hoverMaxLength: 900,
+            python: 3,
+            downloads: "sometimes",
         };
         const options = toInitializationOptions((key) => values[key], { workspaceFolder: folder, userHome: home });
         assert.deepEqual(options, {
@@ -66,17 +68,26 @@ describe("toInitializationOptions", () => {
             docsets: [],
             maxResults: 50,
             hoverMaxLength: 900,
+            python: "",
+            downloads: "ask",
         });
+    });
+
+    test("python: the Python extension's environment unless docsDaemon.python is set", () => {
+        const variables = { workspaceFolder: folder, userHome: home };
+        const unset = toInitializationOptions(() => undefined, variables, "/env/bin/python");
+        assert.equal(unset.python, "/env/bin/python");
+        const set = toInitializationOptions((key) => (key === "python" ? "${workspaceFolder}/.venv" : undefined), variables, "/env/bin/python");
+        assert.equal(set.python, "/work/project/.venv");
+        assert.equal(toInitializationOptions((key) => (key === "python" ? "  " : undefined), variables).python, "");
     });
 });
 
 describe("resolveLaunchCommand", () => {
-    const savedPath = process.env.PATH;
     const temp = fs.mkdtempSync(path.join(os.tmpdir(), "docs-daemon-launch-"));
-    afterEach(() => {
-        process.env.PATH = savedPath;
-    });
     after(() => fs.rmSync(temp, { recursive: true, force: true }));
+    const launcher = "/ext/bundled/launch.py";
+    const bundled: ServerLaunchSettings = { command: [], python: "", importStrategy: "useBundled" };
 
     function executable(dir: string, name: string): string {
         fs.mkdirSync(dir, { recursive: true });
@@ -85,33 +96,57 @@ describe("resolveLaunchCommand", () => {
         return file;
     }
 
-    test("an explicit command wins", () => {
-        const command = resolveLaunchCommand({ command: ["/opt/venv/bin/python", "-m", "docs_daemon", "serve"], python: "py" });
+    test("an explicit command wins over everything", () => {
+        const command = resolveLaunchCommand(
+            { ...bundled, command: ["/opt/venv/bin/docs-daemon", "serve"], python: "/opt/python3.12" },
+            { launcher, activeInterpreter: "/env/bin/python" },
+        );
         assert.deepEqual(command, {
-            program: "/opt/venv/bin/python",
-            args: ["-m", "docs_daemon", "serve"],
+            program: "/opt/venv/bin/docs-daemon",
+            args: ["serve"],
             source: "docsDaemon.server.command",
+            env: {},
         });
     });
 
-    test("then docs-daemon on PATH", () => {
-        const onPath = executable(path.join(temp, "bin"), "docs-daemon");
-        process.env.PATH = path.join(temp, "bin");
-        assert.deepEqual(resolveLaunchCommand({ command: [], python: "" }), { program: onPath, args: ["serve"], source: "PATH" });
+    test("then the bundled server on docsDaemon.server.python", () => {
+        const command = resolveLaunchCommand({ ...bundled, python: "/opt/python3.12" }, { launcher, activeInterpreter: "/env/bin/python" });
+        assert.deepEqual(command, {
+            program: "/opt/python3.12",
+            args: [launcher, "serve"],
+            source: "docsDaemon.server.python",
+            env: { DOCS_DAEMON_IMPORT_STRATEGY: "useBundled" },
+        });
     });
 
-    test("then the configured Python, else python3, with -m", () => {
-        process.env.PATH = path.join(temp, "empty");
-        assert.deepEqual(resolveLaunchCommand({ command: [], python: "/opt/py" }).program, "/opt/py");
-        const fallback = resolveLaunchCommand({ command: [], python: "" });
-        assert.equal(fallback.program, process.platform === "win32" ? "python" : "python3");
-        assert.deepEqual(fallback.args, ["-m", "docs_daemon", "serve"]);
+    test("then on the Python extension's interpreter", () => {
+        const command = resolveLaunchCommand(bundled, { launcher, activeInterpreter: "/env/bin/python" });
+        assert.equal(command.program, "/env/bin/python");
+        assert.equal(command.source, "the Python extension");
     });
 
-    test("a configured Python is used even when docs-daemon is on PATH", () => {
-        executable(path.join(temp, "bin"), "docs-daemon");
-        process.env.PATH = path.join(temp, "bin");
-        assert.equal(resolveLaunchCommand({ command: [], python: "/opt/py" }).source, "docsDaemon.server.python");
+    test("then on python3 from PATH, even when docs-daemon is on PATH too", () => {
+        const bin = path.join(temp, "bin");
+        executable(bin, "docs-daemon");
+        executable(bin, "python");
+        const command = resolveLaunchCommand(
+            { ...bundled, importStrategy: "fromEnvironment" },
+            { launcher, platform: "linux", searchPath: bin },
+        );
+        assert.deepEqual(command, {
+            program: "python",
+            args: [launcher, "serve"],
+            source: "PATH",
+            env: { DOCS_DAEMON_IMPORT_STRATEGY: "fromEnvironment" },
+        });
+        const nothing = resolveLaunchCommand(bundled, { launcher, platform: "linux", searchPath: path.join(temp, "empty") });
+        assert.equal(nothing.program, "python3");
+    });
+
+    test("the Windows py launcher is asked for Python 3", () => {
+        const command = resolveLaunchCommand({ ...bundled, python: "C:\\Windows\\py.exe" }, { launcher });
+        assert.deepEqual(command.args, ["-3", launcher, "serve"]);
+        assert.deepEqual(pathInterpreters("win32"), ["python", "py"]);
     });
 
     test("findExecutable takes relative paths from the given folder and skips non-executables", () => {

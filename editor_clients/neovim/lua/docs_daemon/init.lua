@@ -232,7 +232,7 @@ function M.configure(options)
   end
 end
 
---- Define :DocsSearch and :DocsOpenBrowser and listen for docsDaemon/status. Safe to repeat.
+--- Define :DocsSearch, :DocsOpenBrowser and :DocsHover and listen for docsDaemon/status. Safe to repeat.
 function M.create_commands()
   vim.lsp.handlers["docsDaemon/status"] = M.on_status
   vim.api.nvim_create_user_command("DocsSearch", function(command)
@@ -241,6 +241,9 @@ function M.create_commands()
   vim.api.nvim_create_user_command("DocsOpenBrowser", function()
     require("docs_daemon.search").open_in_browser()
   end, { nargs = 0, desc = "Open the official documentation of the name under the cursor" })
+  vim.api.nvim_create_user_command("DocsHover", function()
+    require("docs_daemon.hover").hover()
+  end, { nargs = 0, desc = "Show only docs-daemon's documentation of the name under the cursor" })
 end
 
 --- Configure docs-daemon and start it for every buffer of `filetypes`, now and later.
