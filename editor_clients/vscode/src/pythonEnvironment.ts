@@ -41,13 +41,18 @@ export async function activeInterpreter(
     if (python === undefined) {
         return undefined;
     }
-    const chosen = python.environments.getActiveEnvironmentPath(resource);
-    const resolved = await python.environments.resolveEnvironment(chosen).catch(() => undefined);
-    const version = resolved?.version;
-    return {
-        path: resolved?.executable.uri?.fsPath ?? chosen.path,
-        version: version?.major !== undefined && version.minor !== undefined ? `${version.major}.${version.minor}` : undefined,
-    };
+    try {
+        const chosen = python.environments.getActiveEnvironmentPath(resource);
+        const resolved = await python.environments.resolveEnvironment(chosen).catch(() => undefined);
+        const version = resolved?.version;
+        return {
+            path: resolved?.executable.uri?.fsPath ?? chosen.path,
+            version: version?.major !== undefined && version.minor !== undefined ? `${version.major}.${version.minor}` : undefined,
+        };
+    } catch (error) {
+        output.warn(`the Python extension did not say which environment is active: ${String(error)}`);
+        return undefined;
+    }
 }
 
 /** Call `listener` whenever the user picks another environment; disposed with the extension. */
