@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 from markdownify import MarkdownConverter
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -56,6 +56,58 @@ def prepare_page(tree: LexborHTMLParser, page_url: str) -> None:
         lexer = next((c[len("highlight-") :] for c in classes if c.startswith("highlight-")), "")
         for pre in block.css("pre"):
             pre.attrs["data-lang"] = _LEXER_LANGUAGES.get(lexer, lexer)
+    sanitise_links(tree, page_url)
+
+
+#: Link schemes that survive into the Markdown; everything else (``command:``, ``file:``,
+#: ``javascript:``, ``data:``, ``vscode:`` ...) is dropped, keeping the link's text.
+_SAFE_SCHEMES = frozenset({"http", "https"})
+#: Characters a Markdown link destination may carry unencoded: no spaces, parentheses or
+#: angle brackets, which could end the destination early and start a link of the page's own.
+_SAFE_URL_CHARACTERS = "/:?#[]@!$&'*+,;=%~-._"
+#: Text that Markdown would read as a link, an image, a reference definition or raw HTML.
+_MARKUP_IN_TEXT = re.compile(r"[\[\]<]")
+_BACKTICK_RUNS = re.compile(r"`+")
+
+
+def sanitise_links(tree: LexborHTMLParser, page_url: str) -> None:
+    """Keep only http(s) links and in-page anchors, as URLs that cannot break out of the
+    link syntax: documentation may come from the network and is untrusted text. A build from
+    local files without a public URL also keeps its ``file:`` links between its own pages."""
+    allow_file = page_url.startswith("file:")
+    for link in tree.css("a[href]"):
+        href = safe_url(link.attributes.get("href") or "", allow_file=allow_file)
+        if href is None:
+            del link.attrs["href"]
+        else:
+            link.attrs["href"] = href
+
+
+def safe_url(href: str, *, allow_file: bool = False) -> str | None:
+    """``href`` encoded so it cannot end a Markdown link early, or ``None`` when it is neither
+    http(s) (``file`` too when allowed) nor an in-page anchor."""
+    href = href.strip()
+    allowed = _SAFE_SCHEMES | {"file"} if allow_file else _SAFE_SCHEMES
+    if not href.startswith("#") and urlsplit(href).scheme.lower() not in allowed:
+        return None
+    return quote(href, safe=_SAFE_URL_CHARACTERS)
+
+
+def fence_outlasting(block: str, code: str) -> str:
+    """A fenced block whose fences are longer than any backtick run in ``code``, so a page's
+    own ````` ``` ````` cannot close the block early and turn the rest into Markdown."""
+    longest = max((len(run) for run in _BACKTICK_RUNS.findall(code)), default=0)
+    if longest < 3:
+        return block
+    fence = "`" * (longest + 1)
+    opened = block.replace("```", fence, 1)
+    head, _, tail = opened.rpartition("```")
+    return head + fence + tail
+
+
+def escape_markup(text: str) -> str:
+    """Escape what would turn a page's plain text into Markdown links or raw HTML."""
+    return _MARKUP_IN_TEXT.sub(lambda match: "\\" + match.group(), text)
 
 
 def _classes(el: Any) -> list[str]:
@@ -71,7 +123,21 @@ def _fence_language(el: Any) -> str:
     return language or "text"
 
 
-class _SphinxConverter(MarkdownConverter):
+class _UntrustedTextConverter(MarkdownConverter):
+    """markdownify for untrusted pages: their text makes no Markdown links or raw HTML of its
+    own, and their code cannot end its block early. (Both base methods are missing from
+    markdownify's type stubs.)"""
+
+    def escape(self, text: str, parent_tags: set[str]) -> str:
+        base: Any = super()
+        return escape_markup(str(base.escape(text, parent_tags)))
+
+    def convert_pre(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        base: Any = super()
+        return fence_outlasting(str(base.convert_pre(el, text, parent_tags)), text)
+
+
+class _SphinxConverter(_UntrustedTextConverter):
     """markdownify with rules for Sphinx's admonitions, version notes and definition lists."""
 
     def convert_div(self, el: Any, text: str, parent_tags: set[str]) -> str:
