@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import unquote
 
 from docs_daemon.builder.markdown import safe_url
@@ -27,6 +28,8 @@ from docs_daemon.schema import Kind
 #: A dotted Python name (Unicode identifiers allowed); keywords are checked separately.
 _DOTTED_NAME = re.compile(r"^[^\W\d]\w*(?:\.[^\W\d]\w*)*$")
 _ID_ATTRIBUTE = re.compile(rb"""\sid\s*=\s*["']?([^"'\s>]+)""")
+T = TypeVar("T")
+
 #: Progress events from a build at most this often (a page is ~10 ms of work).
 _EVENT_INTERVAL = 0.1
 
@@ -78,8 +81,8 @@ class _EventProgress(Progress):
 
 
 async def build_off_loop(
-    name: str, build: Callable[[Progress], Docset], progress: ProgressCallback
-) -> Docset:
+    name: str, build: Callable[[Progress], T], progress: ProgressCallback
+) -> T:
     """Run ``build`` in a worker thread; cancelling the caller stops it at the next page."""
     loop = asyncio.get_running_loop()
     cancelled = threading.Event()

@@ -12,7 +12,8 @@ class FetchError(LibraryError):
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
-        #: The HTTP status when the server answered, so callers can tell 404 from an outage.
+        #: The HTTP status when the server answered (also of an answer cut off for its size),
+        #: ``None`` when it did not (no connection, timeout): callers tell 404 from an outage.
         self.status = status
 
 

@@ -257,13 +257,13 @@ class Fetcher:
                 raise FetchError(f"{url}: HTTP {status} {response.reason_phrase}", status=status)
             declared = _declared_length(response)
             if declared is not None and declared > limit:
-                raise FetchError(_too_big(url, limit))
+                raise FetchError(_too_big(url, limit), status=status)
             sink.start(declared)
             received = 0
             async for chunk in response.aiter_bytes():
                 received += len(chunk)
                 if received > limit:
-                    raise FetchError(_too_big(url, limit))
+                    raise FetchError(_too_big(url, limit), status=status)
                 sink.write(chunk)
             return str(response.headers.get("content-type", ""))
 

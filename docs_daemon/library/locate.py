@@ -12,13 +12,12 @@ Sphinx, soft-404 pages and wrong guesses all fall through to the next candidate.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from docs_daemon.builder.errors import BuildError
 from docs_daemon.builder.inventory import Inventory, parse_inventory
+from docs_daemon.environment import Distribution
 from docs_daemon.library.errors import FetchError, NoOfficialDocsError
 from docs_daemon.library.fetcher import Fetcher
 from docs_daemon.library.registry import registered_site
@@ -34,25 +33,6 @@ MAX_PROBES = 16
 _DOCS_HOSTS = (".readthedocs.io", ".readthedocs.org", ".rtfd.io")
 
 
-class DocumentedDistribution(Protocol):
-    """What locating docs needs to know of an installed distribution."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def key(self) -> str: ...
-    @property
-    def version(self) -> str: ...
-    @property
-    def top_level(self) -> tuple[str, ...]: ...
-    @property
-    def project_urls(self) -> Mapping[str, str]: ...
-    @property
-    def documentation_url(self) -> str: ...
-    @property
-    def homepage_url(self) -> str: ...
-
-
 @dataclass(frozen=True, slots=True)
 class Site:
     """A place documentation may be published, and who said so."""
@@ -61,6 +41,16 @@ class Site:
     #: Where the inventory is, relative to a version root (Django: ``_objects/``).
     inventory: str
     via: str
+    #: Use ``url`` as the root itself, trying no other versions (``--from URL``).
+    exact: bool = False
+
+
+def explicit_site(url: str) -> Site:
+    """The site of ``--from URL``: a docs root, or the URL of its ``objects.inv``."""
+    root, _, last = url.rpartition("/")
+    if last.endswith(".inv"):
+        return Site(root + "/", last, "--from", exact=True)
+    return Site(_directory(url), "objects.inv", "--from", exact=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +78,7 @@ def release_labels(release: str) -> list[str]:
     return labels
 
 
-def sites_of(distribution: DocumentedDistribution) -> list[Site]:
+def sites_of(distribution: Distribution) -> list[Site]:
     """Candidate sites from the metadata, then the registry (duplicates dropped)."""
     sites: list[Site] = []
     registered = registered_site([distribution.key, distribution.name, *distribution.top_level])
@@ -128,16 +118,17 @@ async def locate(
             f"{name}: no documentation site in its metadata or the intersphinx registry"
         )
     probes = 0
-    reachable = False
-    last_error = ""
+    answered = False  # some server answered something
+    problem = ""  # the last failure that was not a plain 404
     labels = release_labels(release)
     for site in sites:
         try:
             roots = await _candidate_roots(fetcher, site, labels)
-            reachable = True
+            answered = True
         except FetchError as error:
             notes.append(str(error))
-            last_error = str(error)
+            answered = answered or error.status is not None
+            problem = str(error) if error.status != 404 else problem
             if error.status is None:
                 continue  # the host itself failed: its other roots would too
             roots = [(site.url, False)]
@@ -148,27 +139,30 @@ async def locate(
             url = urljoin(root, site.inventory)
             try:
                 fetched = await fetcher.get(url)
-                reachable = True
+                answered = True
                 inventory = parse_inventory(fetched.content, url)
             except FetchError as error:
                 notes.append(str(error))
+                answered = answered or error.status is not None
+                if error.status != 404:
+                    problem = str(error)
                 if error.status is None:
-                    last_error = str(error)
                     break
                 continue
             except BuildError as error:
-                notes.append(str(error))
+                notes.append(problem := str(error))
                 continue
             if not inventory.python_objects():
-                notes.append(f"{url} lists no Python objects")
+                notes.append(problem := f"{url} lists no Python objects")
                 continue
             return DocsLocation(root, url, fetched.content, inventory, site.via, matches)
-    if not reachable and last_error:
-        raise NoOfficialDocsError(f"{name}: documentation unreachable: {last_error}")
+    if not answered and problem:
+        raise NoOfficialDocsError(f"{name}: documentation unreachable: {problem}")
     tried = ", ".join(site.url for site in sites)
+    last = f"; last problem: {problem}" if problem else ""
     raise NoOfficialDocsError(
-        f"{name}: no Sphinx objects.inv with Python objects found at {tried} "
-        f"({probes} places tried)"
+        f"{name}: no Sphinx objects.inv with Python objects at {tried} "
+        f"({probes} places tried{last})"
     )
 
 
@@ -176,6 +170,8 @@ async def _candidate_roots(
     fetcher: Fetcher, site: Site, labels: list[str]
 ) -> list[tuple[str, bool]]:
     """Version roots to try on ``site``, best first, each flagged when it is the release's."""
+    if site.exact:
+        return [(site.url, False)]
     template = _version_template(site.url)
     if template is None:
         # The front page often redirects to the current version: that names the pattern.

@@ -2,8 +2,8 @@
 
 Only pages documenting Python objects are fetched, a few at a time. Page paths come from an
 untrusted inventory: one that is absolute, carries a scheme or host, or climbs out of the docs
-root (``../``, also percent-encoded) is never requested. A page that fails is left out with a
-note; when many fail the site is treated as down and nothing is built.
+root (``../``, also percent-encoded, once or more) is never requested. A page that fails is
+left out with a note; when many fail the site is treated as down and nothing is built.
 """
 
 from __future__ import annotations
@@ -43,10 +43,20 @@ def safe_page(page: str) -> str | None:
     parts = urlsplit(page)
     if parts.scheme or parts.netloc or parts.query:
         return None
-    decoded = PurePosixPath(unquote(parts.path))
+    decoded = PurePosixPath(_fully_unquoted(parts.path))
     if decoded.is_absolute() or ".." in decoded.parts or "\\" in str(decoded):
         return None
     return PurePosixPath(parts.path).as_posix()
+
+
+def _fully_unquoted(path: str) -> str:
+    """Percent-decoded until nothing changes: some servers decode twice (``%252e``)."""
+    for _ in range(4):
+        decoded = unquote(path)
+        if decoded == path:
+            break
+        path = decoded
+    return path
 
 
 async def fetch_pages(

@@ -6,6 +6,7 @@ Started by the tests on 127.0.0.1 and a free port; nothing it serves comes from 
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import mimetypes
 import threading
@@ -43,7 +44,9 @@ class DocsServer:
 
     def file(self, path: str, file: Path) -> None:
         """Serve one file at exactly ``path``."""
-        self.route(path, lambda request, rest: request.send_file(file.parent, file.name, exact=rest))
+        self.route(
+            path, lambda request, rest: request.send_file(file.parent, file.name, exact=rest)
+        )
 
     def redirect(self, path: str, location: str, status: int = 302) -> None:
         def handler(request: _RequestHandler, rest: str) -> None:
@@ -79,10 +82,9 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
     docs: DocsServer
 
     def handle(self) -> None:
-        try:
+        # The client hung up (a cut-off body, a timeout): expected here.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client hung up (a cut-off body, a timeout): expected here
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
@@ -92,10 +94,8 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
             self.send_error(404)
             return
         handler, rest = found
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             handler(self, rest)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def send_file(self, root: Path, rest: str, *, exact: str | None = None) -> None:
         if exact is not None and exact:

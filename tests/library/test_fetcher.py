@@ -36,7 +36,12 @@ def test_plain_http_only_to_loopback() -> None:
     check_url("http://localhost/x")
     check_url("http://[::1]:80/x")
     check_url("https://docs.python.org/3/")
-    for url in ("http://docs.python.org/3/", "ftp://127.0.0.1/x", "file:///etc/passwd", "javascript:x"):
+    for url in (
+        "http://docs.python.org/3/",
+        "ftp://127.0.0.1/x",
+        "file:///etc/passwd",
+        "javascript:x",
+    ):
         with pytest.raises(FetchError):
             check_url(url)
 
@@ -82,14 +87,14 @@ async def test_not_found_carries_status(docs_server: DocsServer) -> None:
 
 async def test_connection_refused_is_offline(unused_port: int) -> None:
     async with Fetcher(quick()) as fetcher:
-        with pytest.raises(FetchError, match="connection refused by 127.0.0.1.*offline"):
+        with pytest.raises(FetchError, match=r"connection refused by 127\.0\.0\.1.*offline"):
             await fetcher.get(f"http://127.0.0.1:{unused_port}/objects.inv")
 
 
 async def test_unresolvable_host_never_looked_up() -> None:
     started = time.monotonic()
     async with Fetcher(quick()) as fetcher:
-        with pytest.raises(FetchError, match="cannot resolve host docs.example.invalid"):
+        with pytest.raises(FetchError, match=r"cannot resolve host docs\.example\.invalid"):
             await fetcher.get("https://docs.example.invalid/objects.inv")
     assert time.monotonic() - started < 1
 
@@ -98,7 +103,7 @@ async def test_silent_server_times_out_after_retries(docs_server: DocsServer) ->
     docs_server.route("/stall/", stalls(5))
     started = time.monotonic()
     async with Fetcher(quick(read_timeout=0.3, retries=1)) as fetcher:
-        with pytest.raises(FetchError, match="timed out .*after 2 attempts"):
+        with pytest.raises(FetchError, match=r"timed out .*after 2 attempts"):
             await fetcher.get(docs_server.url + "stall/x.html")
     assert time.monotonic() - started < 3
     assert len(docs_server.fetched("/stall/")) == 2
@@ -122,7 +127,9 @@ async def test_endless_body_cut_off_at_the_cap(docs_server: DocsServer) -> None:
     assert time.monotonic() - started < 3
 
 
-async def test_declared_10_gb_refused_before_reading(docs_server: DocsServer, tmp_path: Path) -> None:
+async def test_declared_10_gb_refused_before_reading(
+    docs_server: DocsServer, tmp_path: Path
+) -> None:
     docs_server.route("/huge/", declares_huge)
     async with Fetcher(quick()) as fetcher:
         with pytest.raises(FetchError, match="larger than 512 MiB, cut off"):
@@ -152,7 +159,7 @@ async def test_transient_errors_retried(docs_server: DocsServer, tmp_path: Path)
 async def test_persistent_5xx_reported(docs_server: DocsServer) -> None:
     docs_server.route("/down/", failing_first(100, lambda r, rest: None))
     async with Fetcher(quick(retries=1)) as fetcher:
-        with pytest.raises(FetchError, match="HTTP 503 .*after 2 attempts") as caught:
+        with pytest.raises(FetchError, match=r"HTTP 503 .*after 2 attempts") as caught:
             await fetcher.get(docs_server.url + "down/p.html")
     assert caught.value.status == 503
 
@@ -163,7 +170,9 @@ async def test_download_streams_to_file(docs_server: DocsServer, tmp_path: Path)
     seen: list[tuple[int, int | None]] = []
     target = tmp_path / "out.bin"
     async with Fetcher(quick()) as fetcher:
-        await fetcher.download(docs_server.url + "dl/big.bin", target, on_bytes=lambda d, t: seen.append((d, t)))
+        await fetcher.download(
+            docs_server.url + "dl/big.bin", target, on_bytes=lambda d, t: seen.append((d, t))
+        )
     assert target.read_bytes() == (tmp_path / "big.bin").read_bytes()
     assert seen[-1] == (256 * 8192, 256 * 8192)
 

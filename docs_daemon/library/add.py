@@ -1,0 +1,333 @@
+"""``add``: official documentation into the library, for the Python docs or a distribution.
+
+Every function here is a coroutine that prints nothing: it reports through ``progress``,
+returns an :class:`AddResult` and raises :class:`LibraryError` (one line) when it cannot;
+whatever was installed before stays installed. The CLI and the server share them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import re
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from docs_daemon.builder.archive import read_archive
+from docs_daemon.builder.errors import BuildError
+from docs_daemon.builder.progress import Progress
+from docs_daemon.builder.records import Docset
+from docs_daemon.builder.sources import DirectoryFiles, DocFiles, find_shallowest
+from docs_daemon.builder.sphinx import build_sphinx_docset
+from docs_daemon.library.build import build_off_loop, vet_fetched
+from docs_daemon.library.catalog import InstalledDocset, Library
+from docs_daemon.library.errors import FetchError, LibraryError, NoOfficialDocsError
+from docs_daemon.library.fetcher import Fetcher, FetchPolicy
+from docs_daemon.library.install import claim, install
+from docs_daemon.library.locate import DocsLocation, explicit_site, locate, sites_of
+from docs_daemon.library.progress import ProgressCallback, ProgressEvent, ignore_progress
+from docs_daemon.library.site import fetch_pages
+
+if TYPE_CHECKING:
+    from docs_daemon.environment import Distribution, Environment
+
+#: Where the Python docs' archives are published (``--python-docs-url`` for a mirror).
+PYTHON_DOCS_URL = "https://docs.python.org/"
+#: Entries always link to the official pages, whichever mirror the bytes came from.
+_PYTHON_LINKS = "https://docs.python.org/{version}/"
+_PYTHON_VERSION = re.compile(r"^3\.\d{1,2}$")
+ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What an ``add`` (or the rebuild of an ``update``) did."""
+
+    docset: InstalledDocset
+    #: Already installed (or just built by another process): nothing was fetched.
+    reused: bool = False
+    #: Pages (or archive members) read, and bytes downloaded.
+    pages: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    #: Where the docs were found: "its metadata (Documentation)", "--from", an archive ...
+    via: str = ""
+    #: Entries the builder made that were dropped as misleading (see ``library.build``).
+    dropped: int = 0
+    warnings: tuple[str, ...] = field(default=())
+
+
+def python_name(version: str) -> str:
+    """The library name of the Python docs of ``version`` (``3.13`` -> ``python@3.13``)."""
+    if not _PYTHON_VERSION.match(version):
+        raise LibraryError(f"python@{version}: give the version as 3.X, e.g. python@3.13")
+    return f"python@{version}"
+
+
+def python_archive_urls(version: str, base_url: str = PYTHON_DOCS_URL) -> list[str]:
+    """The official HTML archive of ``version``: the ``.tar.bz2``, then the ``.zip``."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    stem = f"{base}{version}/archives/python-{version}-docs-html"
+    return [f"{stem}.tar.bz2", f"{stem}.zip"]
+
+
+async def add_python_docs(
+    library: Library,
+    version: str,
+    *,
+    base_url: str = PYTHON_DOCS_URL,
+    policy: FetchPolicy | None = None,
+    client: httpx.AsyncClient | None = None,
+    progress: ProgressCallback = ignore_progress,
+    replace: bool = False,
+) -> AddResult:
+    """The official HTML archive of Python ``version`` (``3.13``) as ``python@3.13``."""
+    name = python_name(version)
+    started = time.monotonic()
+    async with claim(library, name, replace=replace, progress=progress) as claimed:
+        if claimed.ready is not None:
+            return AddResult(claimed.ready, reused=True)
+        async with Fetcher(policy, client=client) as fetcher:
+            files, url, size = await _download_archive(
+                library, fetcher, name, python_archive_urls(version, base_url), progress
+            )
+        links = _PYTHON_LINKS.format(version=version)
+        docset = await _build_sphinx(name, files, "python", version, links, progress)
+        docset.source = url
+        docset.source_digest = _inventory_digest(files)
+        return await _finish(library, name, docset, files, links, started, size, url, progress)
+
+
+async def add_distribution(
+    library: Library,
+    distribution: Distribution,
+    *,
+    environment: Environment | None = None,
+    source: str | None = None,
+    policy: FetchPolicy | None = None,
+    client: httpx.AsyncClient | None = None,
+    progress: ProgressCallback = ignore_progress,
+    replace: bool = False,
+    fallback: Callable[[Distribution], Docset] | None = None,
+) -> AddResult:
+    """The official docs of an installed distribution, installed under its normalised name.
+
+    ``source`` (a URL, a directory or an archive) replaces the search for a site. When no
+    official docs are reachable this raises :class:`NoOfficialDocsError`, unless
+    ``fallback`` is given: it builds a docset some other way (the docstrings of the installed
+    package), which is installed instead.
+    """
+    name = distribution.key
+    started = time.monotonic()
+    async with claim(library, name, replace=replace, progress=progress) as claimed:
+        if claimed.ready is not None:
+            return AddResult(claimed.ready, reused=True)
+        try:
+            return await _add_official(
+                library, distribution, source, policy, client, progress, started
+            )
+        except NoOfficialDocsError as missing:
+            if fallback is None:
+                raise
+            progress(ProgressEvent(name, "note", f"{missing}; using the installed docstrings"))
+            docset = await build_off_loop(name, lambda _: fallback(distribution), progress)
+            installed = await _install(library, name, docset)
+            return AddResult(
+                installed,
+                seconds=time.monotonic() - started,
+                via="docstrings of the installed package",
+                warnings=(str(missing), *docset.warnings),
+            )
+
+
+async def _add_official(
+    library: Library,
+    distribution: Distribution,
+    source: str | None,
+    policy: FetchPolicy | None,
+    client: httpx.AsyncClient | None,
+    progress: ProgressCallback,
+    started: float,
+) -> AddResult:
+    name = distribution.key
+    if source is not None and not source.startswith(("http://", "https://")):
+        files = await asyncio.to_thread(_local_files, source)
+        docset = await _build_sphinx(name, files, name, None, None, progress)
+        _mark(docset, distribution, files)
+        installed = await _install(library, name, docset)
+        return AddResult(installed, seconds=time.monotonic() - started, via="--from")
+    async with Fetcher(policy, client=client) as fetcher:
+        if source is not None and source.lower().endswith(ARCHIVE_SUFFIXES):
+            files, url, size = await _download_archive(library, fetcher, name, [source], progress)
+            docset = await _build_sphinx(name, files, name, None, None, progress)
+            _mark(docset, distribution, files)
+            docset.source = url
+            installed = await _install(library, name, docset)
+            return AddResult(
+                installed, seconds=time.monotonic() - started, bytes=size, via="--from"
+            )
+        sites = [explicit_site(source)] if source else sites_of(distribution)
+        progress(ProgressEvent(name, "resolve", f"looking for the documentation of {name}"))
+        notes: list[str] = []
+        location = await locate(fetcher, name, distribution.version, sites, notes=notes)
+        return await add_located(library, fetcher, name, location, distribution, progress, started)
+
+
+async def add_located(
+    library: Library,
+    fetcher: Fetcher,
+    name: str,
+    location: DocsLocation,
+    distribution: Distribution | None,
+    progress: ProgressCallback,
+    started: float,
+) -> AddResult:
+    """Fetch the pages of a located site, build, vet and install (the claim is held)."""
+    pages = await fetch_pages(fetcher, location, name, progress)
+    version = location.inventory.version or (distribution.version if distribution else "")
+    docset = await _build_sphinx(name, pages.files, name, version, location.root, progress)
+    docset.source = location.inventory_url
+    docset.source_digest = hashlib.sha256(location.inventory_bytes).hexdigest()
+    if distribution is not None:
+        docset.distribution = distribution.key
+    result = await _finish(
+        library, name, docset, pages.files, location.root, started, pages.bytes, location.via,
+        progress,
+    )  # fmt: skip
+    warnings = (*pages.skipped, *result.warnings)
+    return AddResult(
+        result.docset, False, pages.pages, pages.bytes + len(location.inventory_bytes),
+        result.seconds, location.via, result.dropped, warnings,
+    )  # fmt: skip
+
+
+async def _finish(
+    library: Library,
+    name: str,
+    docset: Docset,
+    files: DocFiles,
+    root: str,
+    started: float,
+    size: int,
+    via: str,
+    progress: ProgressCallback,
+) -> AddResult:
+    """Vet a fetched docset and install it."""
+    dropped = vet_fetched(docset, root, files)
+    if dropped:
+        docset.warnings.append(
+            f"{dropped} entries dropped: their page or anchor is missing, their link leaves "
+            f"{root}, or their name is not a Python name"
+        )
+    progress(ProgressEvent(name, "write", f"writing {library.path_for(name)}"))
+    installed = await _install(library, name, docset)
+    pages = sum(1 for path in files.paths() if path.endswith(".html"))
+    return AddResult(
+        installed, False, pages, size, time.monotonic() - started, via, dropped,
+        tuple(docset.warnings),
+    )  # fmt: skip
+
+
+async def _install(library: Library, name: str, docset: Docset) -> InstalledDocset:
+    try:
+        return await install(library, name, docset)
+    except BuildError as error:
+        raise LibraryError(f"{name}: {error}") from None
+    except (OSError, sqlite3.Error) as error:
+        raise LibraryError(f"{name}: cannot write {library.path_for(name)}: {error}") from None
+
+
+async def _download_archive(
+    library: Library,
+    fetcher: Fetcher,
+    name: str,
+    urls: list[str],
+    progress: ProgressCallback,
+) -> tuple[DocFiles, str, int]:
+    """The first of ``urls`` that exists, downloaded beside the library and read (with the
+    hostile-archive checks); the download is deleted afterwards."""
+    library.root.mkdir(parents=True, exist_ok=True)
+    for index, url in enumerate(urls):
+        suffix = next(s for s in ARCHIVE_SUFFIXES if url.lower().endswith(s))
+        temp = library.root / f".{name}.download{suffix}"
+        message = f"downloading {url}"
+
+        def on_bytes(done: int, total: int | None, message: str = message) -> None:
+            progress(ProgressEvent(name, "download", message, done, total, "bytes"))
+
+        try:
+            progress(ProgressEvent(name, "download", message, 0, None, "bytes"))
+            await fetcher.download(url, temp, on_bytes=on_bytes)
+            size = temp.stat().st_size
+            progress(ProgressEvent(name, "build", f"checking and reading {temp.name}"))
+            files = await build_off_loop(name, functools.partial(_read, temp, url), progress)
+            return files, url, size
+        except FetchError as error:
+            if error.status == 404 and index + 1 < len(urls):
+                continue
+            raise
+        finally:
+            temp.unlink(missing_ok=True)
+    raise AssertionError("unreachable: the last URL raises")
+
+
+def _read(path: Path, url: str, progress: Progress) -> DocFiles:
+    """The archive's files, checked; messages name the URL, not the temporary file."""
+    try:
+        files = read_archive(path)
+    except BuildError as error:
+        raise LibraryError(str(error).replace(str(path), url)) from None
+    files.label = url
+    return files
+
+
+def _local_files(source: str) -> DocFiles:
+    path = Path(source).expanduser()
+    if path.is_dir():
+        return DirectoryFiles(path)
+    if path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES):
+        try:
+            return read_archive(path)
+        except BuildError as error:
+            raise LibraryError(str(error)) from None
+    if not path.exists():
+        raise LibraryError(f"--from {path}: no such file or directory")
+    raise LibraryError(f"--from {path}: not a Sphinx HTML directory, an archive or a URL")
+
+
+async def _build_sphinx(
+    name: str,
+    files: DocFiles,
+    docset_name: str,
+    version: str | None,
+    base_url: str | None,
+    progress: ProgressCallback,
+) -> Docset:
+    def build(builder_progress: Progress) -> Docset:
+        try:
+            return build_sphinx_docset(
+                files, name=docset_name, version=version, base_url=base_url,
+                progress=builder_progress,
+            )  # fmt: skip
+        except BuildError as error:
+            raise LibraryError(f"{name}: {error}") from None
+
+    return await build_off_loop(name, build, progress)
+
+
+def _mark(docset: Docset, distribution: Distribution, files: DocFiles) -> None:
+    docset.distribution = distribution.key
+    docset.source_digest = _inventory_digest(files)
+
+
+def _inventory_digest(files: DocFiles) -> str:
+    path = find_shallowest(files, "objects.inv")
+    data = files.read(path) if path is not None else None
+    return hashlib.sha256(data).hexdigest() if data is not None else ""
