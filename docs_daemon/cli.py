@@ -132,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="show the loaded databases and docsets")
     _add_database_options(info)
+
+    # The docset library: add / list / remove / update.
+    from docs_daemon.library.command import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -149,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from docs_daemon.builder.command import run_build
 
         return run_build(args)
+    from docs_daemon.library.command import COMMANDS, run_library_command
+
+    if args.command in COMMANDS:
+        return run_library_command(args)
     from docs_daemon import terminal
 
     runners = {

@@ -8,12 +8,12 @@ whatever was installed before stays installed. The CLI and the server share them
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import hashlib
 import re
 import sqlite3
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,34 +95,48 @@ async def add_python_docs(
         if claimed.ready is not None:
             return AddResult(claimed.ready, reused=True)
         async with Fetcher(policy, client=client) as fetcher:
-            files, url, size = await _download_archive(
-                library, fetcher, name, python_archive_urls(version, base_url), progress
+            return await install_python_archive(
+                library, fetcher, version, base_url, progress, started
             )
-        links = _PYTHON_LINKS.format(version=version)
-        docset = await _build_sphinx(name, files, "python", version, links, progress)
-        docset.source = url
-        docset.source_digest = _inventory_digest(files)
-        return await _finish(library, name, docset, files, links, started, size, url, progress)
+
+
+async def install_python_archive(
+    library: Library,
+    fetcher: Fetcher,
+    version: str,
+    base_url: str,
+    progress: ProgressCallback,
+    started: float,
+) -> AddResult:
+    """Download, check, build and install the Python docs archive (the claim is held)."""
+    name = python_name(version)
+    urls = python_archive_urls(version, base_url)
+    files, url, size = await _download_archive(library, fetcher, name, urls, progress)
+    links = _PYTHON_LINKS.format(version=version)
+    docset = await _build_sphinx(name, files, "python", version, links, progress)
+    docset.source = url
+    docset.source_digest = _inventory_digest(files)
+    return await _finish(library, name, docset, files, links, started, size, url, progress)
 
 
 async def add_distribution(
     library: Library,
     distribution: Distribution,
-    *,
     environment: Environment | None = None,
+    *,
     source: str | None = None,
+    docstrings: bool = False,
     policy: FetchPolicy | None = None,
     client: httpx.AsyncClient | None = None,
     progress: ProgressCallback = ignore_progress,
     replace: bool = False,
-    fallback: Callable[[Distribution], Docset] | None = None,
 ) -> AddResult:
     """The official docs of an installed distribution, installed under its normalised name.
 
     ``source`` (a URL, a directory or an archive) replaces the search for a site. When no
     official docs are reachable this raises :class:`NoOfficialDocsError`, unless
-    ``fallback`` is given: it builds a docset some other way (the docstrings of the installed
-    package), which is installed instead.
+    ``docstrings`` is set: then the installed package's docstrings and signatures, read
+    statically from its source, are installed instead (``origin == "docstrings"``).
     """
     name = distribution.key
     started = time.monotonic()
@@ -134,17 +148,48 @@ async def add_distribution(
                 library, distribution, source, policy, client, progress, started
             )
         except NoOfficialDocsError as missing:
-            if fallback is None:
+            if not docstrings:
                 raise
-            progress(ProgressEvent(name, "note", f"{missing}; using the installed docstrings"))
-            docset = await build_off_loop(name, lambda _: fallback(distribution), progress)
-            installed = await _install(library, name, docset)
-            return AddResult(
-                installed,
-                seconds=time.monotonic() - started,
-                via="docstrings of the installed package",
-                warnings=(str(missing), *docset.warnings),
+            progress(ProgressEvent(name, "note", f"{missing}; reading the installed docstrings"))
+            added = await install_docstrings(
+                library, distribution, environment, "", progress, started
             )
+            assert added is not None  # no digest to match: always built
+            return dataclasses.replace(added, warnings=(str(missing), *added.warnings))
+
+
+async def install_docstrings(
+    library: Library,
+    distribution: Distribution,
+    environment: Environment | None,
+    unless_digest: str,
+    progress: ProgressCallback,
+    started: float,
+) -> AddResult | None:
+    """Build and install the docstrings docset (the claim is held); ``None`` when the
+    installed files still match ``unless_digest``."""
+    from docs_daemon.builder.source_docs import build_docstring_docset, installation_digest
+
+    name = distribution.key
+    if unless_digest and installation_digest(distribution) == unless_digest:
+        return None
+
+    def build(builder_progress: Progress) -> Docset:
+        try:
+            return build_docstring_docset(
+                distribution, environment=environment, progress=builder_progress
+            )
+        except BuildError as error:
+            raise LibraryError(f"{name}: {error}") from None
+
+    docset = await build_off_loop(name, build, progress)
+    installed = await _install(library, name, docset)
+    return AddResult(
+        installed,
+        seconds=time.monotonic() - started,
+        via="docstrings of the installed package",
+        warnings=tuple(docset.warnings),
+    )
 
 
 async def _add_official(
@@ -160,18 +205,18 @@ async def _add_official(
     if source is not None and not source.startswith(("http://", "https://")):
         files = await asyncio.to_thread(_local_files, source)
         docset = await _build_sphinx(name, files, name, None, None, progress)
-        _mark(docset, distribution, files)
+        await _mark(docset, distribution, files)
         installed = await _install(library, name, docset)
         return AddResult(installed, seconds=time.monotonic() - started, via="--from")
     async with Fetcher(policy, client=client) as fetcher:
         if source is not None and source.lower().endswith(ARCHIVE_SUFFIXES):
             files, url, size = await _download_archive(library, fetcher, name, [source], progress)
-            docset = await _build_sphinx(name, files, name, None, None, progress)
-            _mark(docset, distribution, files)
+            # Where the pages are published is unknown: entries carry no links.
+            docset = await _build_sphinx(name, files, name, None, "", progress)
+            await _mark(docset, distribution, files)
             docset.source = url
-            installed = await _install(library, name, docset)
-            return AddResult(
-                installed, seconds=time.monotonic() - started, bytes=size, via="--from"
+            return await _finish(
+                library, name, docset, files, "", started, size, "--from", progress
             )
         sites = [explicit_site(source)] if source else sites_of(distribution)
         progress(ProgressEvent(name, "resolve", f"looking for the documentation of {name}"))
@@ -197,15 +242,29 @@ async def add_located(
     docset.source_digest = hashlib.sha256(location.inventory_bytes).hexdigest()
     if distribution is not None:
         docset.distribution = distribution.key
+        await _add_aliases(docset, distribution)
     result = await _finish(
         library, name, docset, pages.files, location.root, started, pages.bytes, location.via,
         progress,
     )  # fmt: skip
-    warnings = (*pages.skipped, *result.warnings)
-    return AddResult(
-        result.docset, False, pages.pages, pages.bytes + len(location.inventory_bytes),
-        result.seconds, location.via, result.dropped, warnings,
-    )  # fmt: skip
+    return dataclasses.replace(
+        result,
+        pages=pages.pages,
+        bytes=pages.bytes + len(location.inventory_bytes),
+        warnings=(*pages.skipped, *result.warnings),
+    )
+
+
+async def _add_aliases(docset: Docset, distribution: Distribution) -> None:
+    """The other spellings of the documented names, read from the installed package
+    (``jinja2.environment.Template`` -> ``jinja2.Template``); best effort."""
+    from docs_daemon.builder.source_docs import public_aliases
+
+    documented = {entry.qualname for entry in docset.entries}
+    try:
+        docset.aliases = await asyncio.to_thread(public_aliases, distribution, documented)
+    except (BuildError, OSError) as error:
+        docset.warnings.append(f"aliases of {distribution.name} not read: {error}")
 
 
 async def _finish(
@@ -228,11 +287,15 @@ async def _finish(
         )
     progress(ProgressEvent(name, "write", f"writing {library.path_for(name)}"))
     installed = await _install(library, name, docset)
-    pages = sum(1 for path in files.paths() if path.endswith(".html"))
     return AddResult(
-        installed, False, pages, size, time.monotonic() - started, via, dropped,
-        tuple(docset.warnings),
-    )  # fmt: skip
+        installed,
+        pages=sum(1 for path in files.paths() if path.endswith(".html")),
+        bytes=size,
+        seconds=time.monotonic() - started,
+        via=via,
+        dropped=dropped,
+        warnings=tuple(docset.warnings),
+    )
 
 
 async def _install(library: Library, name: str, docset: Docset) -> InstalledDocset:
@@ -322,9 +385,10 @@ async def _build_sphinx(
     return await build_off_loop(name, build, progress)
 
 
-def _mark(docset: Docset, distribution: Distribution, files: DocFiles) -> None:
+async def _mark(docset: Docset, distribution: Distribution, files: DocFiles) -> None:
     docset.distribution = distribution.key
     docset.source_digest = _inventory_digest(files)
+    await _add_aliases(docset, distribution)
 
 
 def _inventory_digest(files: DocFiles) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from docs_daemon.builder.markdown import safe_url
 from docs_daemon.builder.progress import Progress
 from docs_daemon.builder.records import DocEntry, Docset
-from docs_daemon.builder.sources import DocFiles
+from docs_daemon.builder.sources import DocFiles, find_shallowest
 from docs_daemon.library.progress import ProgressCallback, ProgressEvent
 from docs_daemon.schema import Kind
 
@@ -99,19 +99,22 @@ async def build_off_loop(
 
 def vet_fetched(docset: Docset, root: str, files: DocFiles) -> int:
     """Drop the entries of a fetched docset that could mislead (see module docstring); return
-    how many were dropped. Links are re-encoded so they cannot break a Markdown link."""
+    how many were dropped. Links are re-encoded so they cannot break a Markdown link; with no
+    ``root`` (an archive from an unknown site) entries get no link at all."""
     ids: dict[str, frozenset[str]] = {}
     kept: list[DocEntry] = []
+    inventory = find_shallowest(files, "objects.inv") or "objects.inv"
+    prefix = inventory[: -len("objects.inv")]  # archives nest the build in a folder
     for entry in docset.entries:
-        url = safe_url(entry.url) if entry.url else ""
-        if url is None or (url and not url.startswith(root)):
+        url = (safe_url(entry.url) if root else "") if entry.url else ""
+        if url is None or not entry.url.startswith(root):
             continue
         if entry.kind is not Kind.KEYWORD and not _DOTTED_NAME.match(entry.qualname):
             continue
         if entry.url:
             page, _, anchor = entry.url[len(root) :].partition("#")
             if page not in ids:
-                html = files.read(page)
+                html = files.read(prefix + page)
                 ids[page] = frozenset() if html is None else _ids(html)
             if not ids[page] or (anchor and unquote(anchor) not in ids[page]):
                 continue  # the inventory named a page or anchor the site does not have

@@ -98,13 +98,13 @@ async def fetch_pages(
                         f"{name}: {len(failures)} of {total} pages could not be fetched "
                         f"({failures[0]})"
                     ) from None
-                return
-        content_type = fetched.content_type.split(";")[0].strip().lower()
-        if content_type not in _PAGE_TYPES:
-            skipped.append(f"{fetched.url}: not an HTML page ({content_type})")
-        else:
-            files[key] = fetched.content
-            fetched_bytes += len(fetched.content)
+            else:
+                content_type = fetched.content_type.split(";")[0].strip().lower()
+                if content_type in _PAGE_TYPES:
+                    files[key] = fetched.content
+                    fetched_bytes += len(fetched.content)
+                else:
+                    skipped.append(f"{fetched.url}: not an HTML page ({content_type})")
         done += 1
         progress(ProgressEvent(name, "pages", message, done, total, "pages"))
 
