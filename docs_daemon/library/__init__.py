@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from docs_daemon.library.catalog import InstalledDocset, Library, default_root
     from docs_daemon.library.errors import FetchError, LibraryError, NoOfficialDocsError
     from docs_daemon.library.fetcher import FetchPolicy
+    from docs_daemon.library.locate import DocsLocation, find_official_docs
     from docs_daemon.library.progress import ProgressCallback, ProgressEvent
     from docs_daemon.library.update import UpdateResult, update
 
@@ -38,6 +39,8 @@ _HOMES = {
     "LibraryError": "errors",
     "NoOfficialDocsError": "errors",
     "FetchPolicy": "fetcher",
+    "DocsLocation": "locate",
+    "find_official_docs": "locate",
     "ProgressCallback": "progress",
     "ProgressEvent": "progress",
     "UpdateResult": "update",
@@ -55,6 +58,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "PYTHON_DOCS_URL",
     "AddResult",
+    "DocsLocation",
     "FetchError",
     "FetchPolicy",
     "InstalledDocset",
@@ -67,6 +71,7 @@ __all__ = [
     "add_distribution",
     "add_python_docs",
     "default_root",
+    "find_official_docs",
     "python_name",
     "update",
 ]

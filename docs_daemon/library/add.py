@@ -125,6 +125,7 @@ async def add_distribution(
     environment: Environment | None = None,
     *,
     source: str | None = None,
+    location: DocsLocation | None = None,
     docstrings: bool = False,
     policy: FetchPolicy | None = None,
     client: httpx.AsyncClient | None = None,
@@ -133,7 +134,8 @@ async def add_distribution(
 ) -> AddResult:
     """The official docs of an installed distribution, installed under its normalised name.
 
-    ``source`` (a URL, a directory or an archive) replaces the search for a site. When no
+    ``source`` (a URL, a directory or an archive) replaces the search for a site, and so does
+    ``location`` (from :func:`~docs_daemon.library.locate.find_official_docs`). When no
     official docs are reachable this raises :class:`NoOfficialDocsError`, unless
     ``docstrings`` is set: then the installed package's docstrings and signatures, read
     statically from its source, are installed instead (``origin == "docstrings"``).
@@ -144,6 +146,11 @@ async def add_distribution(
         if claimed.ready is not None:
             return AddResult(claimed.ready, reused=True)
         try:
+            if location is not None:
+                async with Fetcher(policy, client=client) as fetcher:
+                    return await add_located(
+                        library, fetcher, name, location, distribution, progress, started
+                    )
             return await _add_official(
                 library, distribution, source, policy, client, progress, started
             )

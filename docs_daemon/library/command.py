@@ -198,15 +198,18 @@ async def _add(args: argparse.Namespace) -> int:
 
 
 def _python_version(spec: str) -> str | None:
-    name, at, version = spec.partition("@")
-    if name != "python":
-        if at:
-            from docs_daemon.library.errors import LibraryError
+    """``3.13`` for ``python@3.13``, ``None`` for ``python`` or a distribution name."""
+    from docs_daemon.library.errors import LibraryError
 
-            raise LibraryError(f"{spec}: only python@X.Y takes a version (a distribution's "
-                               "docs follow the version installed in the environment)")  # fmt: skip
-        return None
-    return version if at else None
+    name, at, version = spec.partition("@")
+    if name == "python":
+        return version if at else None
+    if at:
+        raise LibraryError(
+            f"{spec}: only python@X.Y takes a version (a distribution's docs follow the "
+            "version installed in the environment)"
+        )
+    return None
 
 
 def _report_added(result: AddResult) -> None:

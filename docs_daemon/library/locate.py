@@ -15,11 +15,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpx
+
 from docs_daemon.builder.errors import BuildError
 from docs_daemon.builder.inventory import Inventory, parse_inventory
 from docs_daemon.environment import Distribution
 from docs_daemon.library.errors import FetchError, NoOfficialDocsError
-from docs_daemon.library.fetcher import Fetcher
+from docs_daemon.library.fetcher import Fetcher, FetchPolicy
 from docs_daemon.library.registry import registered_site
 
 #: A path segment naming a docs version: ``stable``, ``3.1.x``, ``v2.0.1``, ``5.2``.
@@ -164,6 +166,20 @@ async def locate(
         f"{name}: no Sphinx objects.inv with Python objects at {tried} "
         f"({probes} places tried{last})"
     )
+
+
+async def find_official_docs(
+    distribution: Distribution,
+    *,
+    policy: FetchPolicy | None = None,
+    client: httpx.AsyncClient | None = None,
+) -> DocsLocation:
+    """Where ``distribution``'s official docs are, fetching only inventories (for a prompt
+    such as "Download the official docs of numpy 2.3?"); pass the result to ``add``."""
+    async with Fetcher(policy, client=client) as fetcher:
+        return await locate(
+            fetcher, distribution.key, distribution.version, sites_of(distribution), notes=[]
+        )
 
 
 async def _candidate_roots(

@@ -14,7 +14,14 @@ from docs_daemon.builder.progress import Progress
 from docs_daemon.builder.sources import DirectoryFiles
 from docs_daemon.builder.sphinx import build_sphinx_docset
 from docs_daemon.environment import Environment
-from docs_daemon.library import AddResult, Library, ProgressEvent, add_distribution
+from docs_daemon.library import (
+    AddResult,
+    DocsLocation,
+    Library,
+    ProgressEvent,
+    add_distribution,
+    find_official_docs,
+)
 from tests.library.conftest import JINJA_HTML, WERKZEUG_HTML, Sites
 
 
@@ -40,12 +47,35 @@ def werkzeug_added(
 
 
 @pytest.fixture(scope="session")
+def jinja_found(sites: Sites, environment: Environment) -> DocsLocation:
+    """Located first (as a server asking "Download the official docs of jinja2?" does)."""
+    return asyncio.run(
+        find_official_docs(environment.distributions["jinja2"], policy=sites.policy())
+    )
+
+
+@pytest.fixture(scope="session")
 def jinja_added(
-    sites: Sites, environment: Environment, tmp_path_factory: pytest.TempPathFactory
-) -> AddResult:
+    sites: Sites, environment: Environment, jinja_found: DocsLocation,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AddResult:  # fmt: skip
     library = Library(tmp_path_factory.mktemp("jinja") / "library")
     jinja = environment.distributions["jinja2"]
-    return asyncio.run(add_distribution(library, jinja, policy=sites.policy()))
+    return asyncio.run(
+        add_distribution(library, jinja, location=jinja_found, policy=sites.policy())
+    )
+
+
+def test_location_found_before_adding(
+    sites: Sites, jinja_found: DocsLocation, jinja_added: AddResult
+) -> None:
+    # jinja2 3.1.6 is installed and the site has a 3.1.x directory: the release's own docs.
+    assert jinja_found.root == "https://jinja.palletsprojects.com/en/3.1.x/"
+    assert jinja_found.matches_release and jinja_found.via == "its metadata (Documentation)"
+    assert (jinja_found.inventory.project, jinja_found.inventory.version) == ("Jinja", "3.1.x")
+    # Adding from the location fetched the inventory no second time.
+    assert sites.server.fetched("/jinja/en/3.1.x/objects.inv") == ["/jinja/en/3.1.x/objects.inv"]
+    assert jinja_added.docset.source == jinja_found.inventory_url
 
 
 def test_werkzeug_found_through_its_metadata_falls_back_to_stable(

@@ -18,7 +18,9 @@ from tests.library.conftest import JINJA_HTML, Sites
 from tests.venvs import Venv
 
 
-def docs_daemon(*args: str | Path, data: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def docs_daemon(
+    *args: str | Path, data: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     environ = {**os.environ, "XDG_DATA_HOME": str(data), **(env or {})}
     environ.pop("VIRTUAL_ENV", None)
     return subprocess.Popen(
@@ -37,7 +39,9 @@ def mirrors(sites: Sites) -> list[str]:
     return [f"--mirror={public}={mirror}" for public, mirror in sites.mirrors]
 
 
-def test_two_processes_add_the_same_docset_once(sites: Sites, real_venv: Venv, tmp_path: Path) -> None:
+def test_two_processes_add_the_same_docset_once(
+    sites: Sites, real_venv: Venv, tmp_path: Path
+) -> None:
     args = ("add", "jinja2", "--python", real_venv.path, *mirrors(sites))
     before = len(sites.server.fetched("/jinja/en/3.1.x/api.html"))
     first, second = docs_daemon(*args, data=tmp_path), docs_daemon(*args, data=tmp_path)
@@ -45,26 +49,47 @@ def test_two_processes_add_the_same_docset_once(sites: Sites, real_venv: Venv, t
     assert first.returncode == second.returncode == 0, outputs
     stdouts = sorted(out for out, _ in outputs)
     # One built it, the other waited and reused it.
-    assert "already installed" in stdouts[0] and "entries from https://jinja.palletsprojects.com/en/3.1.x/objects.inv" in stdouts[1], stdouts
-    assert any("waiting for another docs-daemon that is building jinja2" in err for _, err in outputs)
+    assert (
+        "already installed" in stdouts[0]
+        and "entries from https://jinja.palletsprojects.com/en/3.1.x/objects.inv" in stdouts[1]
+    ), stdouts
+    assert any(
+        "waiting for another docs-daemon that is building jinja2" in err for _, err in outputs
+    )
     assert len(sites.server.fetched("/jinja/en/3.1.x/api.html")) == before + 1
     library = tmp_path / "docs-daemon"
-    assert sorted(p.name for p in library.iterdir() if not p.name.endswith(".lock")) == ["jinja2.sqlite"]
+    assert sorted(p.name for p in library.iterdir() if not p.name.endswith(".lock")) == [
+        "jinja2.sqlite"
+    ]
 
 
 def test_list_remove_and_errors(sites: Sites, real_venv: Venv, tmp_path: Path) -> None:
-    added = run("add", "jinja2", "--from", JINJA_HTML, "--python", real_venv.path, "--quiet", data=tmp_path)
+    added = run(
+        "add", "jinja2", "--from", JINJA_HTML, "--python", real_venv.path, "--quiet", data=tmp_path
+    )
     assert added.returncode == 0, added.stderr
     assert added.stderr == ""
     listed = run("list", "--python", real_venv.path, data=tmp_path)
     assert listed.returncode == 0, listed.stderr
     header, row = listed.stdout.splitlines()[:2]
-    assert header.split() == ["name", "version", "origin", "entries", "size", "built", "used", "source"]
+    assert header.split() == [
+        "name",
+        "version",
+        "origin",
+        "entries",
+        "size",
+        "built",
+        "used",
+        "source",
+    ]
     assert row.split()[:3] == ["jinja2", "3.1.x", "official"]
     assert row.split()[6] == "yes" and row.split()[7] == str(JINJA_HTML)
     # Errors are one line each and change nothing.
     for args, message in [
-        (("add", "numpy", "--python", real_venv.path), "add: error: numpy is not installed in Python"),
+        (
+            ("add", "numpy", "--python", real_venv.path),
+            "add: error: numpy is not installed in Python",
+        ),
         (("add", "jinja2", "--python", tmp_path / "deleted-venv"), "add: error: "),
         (("add", "werkzeug@3.0", "--python", real_venv.path), "only python@X.Y takes a version"),
         (("remove", "flask"), "remove: error: flask is not installed (see docs-daemon list)"),
@@ -74,7 +99,9 @@ def test_list_remove_and_errors(sites: Sites, real_venv: Venv, tmp_path: Path) -
         assert failed.returncode == 1, (args, failed.stdout)
         assert message in failed.stderr and failed.stderr.count("\n") == 1, failed.stderr
     removed = run("remove", "jinja2", data=tmp_path)
-    assert removed.stdout == "removed jinja2 (3.1.x, 287 entries)\n" or removed.stdout.startswith("removed jinja2 (3.1.x, ")
+    assert removed.stdout == "removed jinja2 (3.1.x, 287 entries)\n" or removed.stdout.startswith(
+        "removed jinja2 (3.1.x, "
+    )
     assert not (tmp_path / "docs-daemon" / "jinja2.sqlite").exists()
     assert "no docsets in" in run("list", data=tmp_path).stdout
 
@@ -104,7 +131,9 @@ async def test_update_checks_the_inventory_and_rebuilds_what_changed(
     assert (await store.lookup("jinja2.Template")) is not None
     from tests.library.hostile_site import inventory
 
-    (site / "objects.inv").write_bytes(inventory("Jinja", "3.2.x", [("jinja2.Template", "class", "api.html#jinja2.Template")]))
+    (site / "objects.inv").write_bytes(
+        inventory("Jinja", "3.2.x", [("jinja2.Template", "class", "api.html#jinja2.Template")])
+    )
     (result,) = await update(library, ["jinja2"], policy=sites.policy())
     assert result.status == "updated", result
     assert library.get("jinja2") is not None and library.get("jinja2").entries == 1  # type: ignore[union-attr]
@@ -142,4 +171,7 @@ def test_add_python_from_a_mirror_url(spec: str, sites: Sites, tmp_path: Path) -
     added = run("add", spec, "--python-docs-url", sites.server.url + "py-cli/", data=tmp_path)
     assert added.returncode == 0, added.stderr
     assert added.stdout.startswith("python@3.11 3.11: ")
-    assert "downloading " + sites.server.url + "py-cli/3.11/archives/python-3.11-docs-html.zip" in added.stderr
+    assert (
+        "downloading " + sites.server.url + "py-cli/3.11/archives/python-3.11-docs-html.zip"
+        in added.stderr
+    )

@@ -28,7 +28,9 @@ def digest(path: Path) -> str:
 @pytest.fixture
 async def installed_before(library: Library) -> Path:
     """A docset ``victim`` already installed: every failing add below tries to replace it."""
-    entry = DocEntry("victim.f", "f", Kind.FUNCTION, "victim", "()", "Old.", "Old.", "https://v.example/#f")
+    entry = DocEntry(
+        "victim.f", "f", Kind.FUNCTION, "victim", "()", "Old.", "Old.", "https://v.example/#f"
+    )
     docset = Docset("victim", "1.0", "https://v.example/", "before", entries=[entry])
     return (await install(library, "victim", docset)).path
 
@@ -44,7 +46,9 @@ def small_site(root: Path, pages: int = 1) -> None:
     root.mkdir(parents=True)
     objects = []
     for index in range(pages):
-        (root / f"p{index}.html").write_text(function_page((f"victim.f{index}", "<p>New text.</p>")))
+        (root / f"p{index}.html").write_text(
+            function_page((f"victim.f{index}", "<p>New text.</p>"))
+        )
         objects.append((f"victim.f{index}", "function", f"p{index}.html#victim.f{index}"))
     (root / "objects.inv").write_bytes(inventory("Victim", "2.0", objects))
 
@@ -93,7 +97,9 @@ async def test_slow_server(sites: Sites, library: Library, installed_before: Pat
     )  # fmt: skip
 
 
-async def test_redirect_to_another_host(sites: Sites, library: Library, installed_before: Path) -> None:
+async def test_redirect_to_another_host(
+    sites: Sites, library: Library, installed_before: Path
+) -> None:
     sites.server.redirect("/moved-victim/", f"http://localhost:{sites.server.port}/victim/")
     await expect_failure(
         library, installed_before, sites, r"redirected to another host \(localhost\), refused",
@@ -110,9 +116,14 @@ async def test_endless_inventory(sites: Sites, library: Library, installed_befor
     )  # fmt: skip
 
 
-async def test_html_that_is_not_sphinx(sites: Sites, library: Library, installed_before: Path) -> None:
+async def test_html_that_is_not_sphinx(
+    sites: Sites, library: Library, installed_before: Path
+) -> None:
     # A site answering every path with the same page (a "soft 404").
-    sites.server.route("/plain-victim/", lambda request, rest: request.send_bytes(b"<html><body>Welcome!</body></html>"))
+    sites.server.route(
+        "/plain-victim/",
+        lambda request, rest: request.send_bytes(b"<html><body>Welcome!</body></html>"),
+    )
     await expect_failure(
         library, installed_before, sites,
         r"no Sphinx objects\.inv with Python objects at .*plain-victim/ .*is not a valid Sphinx objects\.inv",
@@ -120,8 +131,13 @@ async def test_html_that_is_not_sphinx(sites: Sites, library: Library, installed
     )  # fmt: skip
 
 
-async def test_no_metadata_no_registry(sites: Sites, library: Library, installed_before: Path) -> None:
-    with pytest.raises(NoOfficialDocsError, match="^victim: no documentation site in its metadata or the intersphinx registry$"):
+async def test_no_metadata_no_registry(
+    sites: Sites, library: Library, installed_before: Path
+) -> None:
+    with pytest.raises(
+        NoOfficialDocsError,
+        match=r"^victim: no documentation site in its metadata or the intersphinx registry$",
+    ):
         await add_distribution(library, distribution("victim"), policy=sites.policy(), replace=True)
 
 
@@ -131,14 +147,19 @@ async def test_pages_failing_means_the_site_is_down(
     small_site(tmp_path / "down", pages=8)
     inv = (tmp_path / "down" / "objects.inv").read_bytes()
     sites.server.route("/down-victim/", failing_first(10_000, lambda r, rest: None))
-    sites.server.route("/down-victim/objects.inv", lambda request, rest: request.send_bytes(inv, "application/octet-stream"))
+    sites.server.route(
+        "/down-victim/objects.inv",
+        lambda request, rest: request.send_bytes(inv, "application/octet-stream"),
+    )
     await expect_failure(
         library, installed_before, sites, r"^victim: [4-8] of 8 pages could not be fetched \(.*HTTP 503",
         Documentation=sites.server.url + "down-victim/",
     )  # fmt: skip
 
 
-async def test_docset_byte_budget(sites: Sites, library: Library, installed_before: Path, tmp_path: Path) -> None:
+async def test_docset_byte_budget(
+    sites: Sites, library: Library, installed_before: Path, tmp_path: Path
+) -> None:
     small_site(tmp_path / "big", pages=6)
     for page in (tmp_path / "big").glob("*.html"):
         page.write_text(page.read_text().replace("New text.", "x" * 300_000))
@@ -153,7 +174,9 @@ async def test_docset_byte_budget(sites: Sites, library: Library, installed_befo
         del POLICY["docset_bytes"]
 
 
-async def test_hostile_archive(sites: Sites, library: Library, installed_before: Path, tmp_path: Path) -> None:
+async def test_hostile_archive(
+    sites: Sites, library: Library, installed_before: Path, tmp_path: Path
+) -> None:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
         for name, data in (("html/objects.inv", b"x"), ("../../evil.html", b"<p>evil</p>")):
@@ -163,7 +186,10 @@ async def test_hostile_archive(sites: Sites, library: Library, installed_before:
     (tmp_path / "docs.tar.gz").write_bytes(buffer.getvalue())
     sites.server.file("/victim-archive/docs.tar.gz", tmp_path / "docs.tar.gz")
     before = digest(installed_before)
-    with pytest.raises(LibraryError, match=r"victim-archive/docs\.tar\.gz: refusing member '\.\./\.\./evil\.html': it points outside the archive"):
+    with pytest.raises(
+        LibraryError,
+        match=r"victim-archive/docs\.tar\.gz: refusing member '\.\./\.\./evil\.html': it points outside the archive",
+    ):
         await add_distribution(
             library, distribution("victim"), source=sites.server.url + "victim-archive/docs.tar.gz",
             policy=sites.policy(), replace=True,

@@ -63,9 +63,15 @@ def serve_zip_subset(sites: Sites, prefix: str) -> None:
 
 async def test_zip_when_there_is_no_tar(sites: Sites, library: Library) -> None:
     serve_zip_subset(sites, "/py-zip/")
-    result = await add_python_docs(library, "3.11", base_url=sites.server.url + "py-zip/", policy=sites.policy())
+    result = await add_python_docs(
+        library, "3.11", base_url=sites.server.url + "py-zip/", policy=sites.policy()
+    )
     installed = result.docset
-    assert (installed.name, installed.docset, installed.version) == ("python@3.11", "python", "3.11")
+    assert (installed.name, installed.docset, installed.version) == (
+        "python@3.11",
+        "python",
+        "3.11",
+    )
     assert installed.path.name == "python@3.11.sqlite"
     assert installed.source == sites.server.url + "py-zip/3.11/archives/python-3.11-docs-html.zip"
     assert sites.server.fetched("/py-zip/") == [
@@ -73,8 +79,12 @@ async def test_zip_when_there_is_no_tar(sites: Sites, library: Library) -> None:
         "/py-zip/3.11/archives/python-3.11-docs-html.zip",
     ]
     connection = sqlite3.connect(f"{installed.path.as_uri()}?mode=ro", uri=True)
-    url, body = connection.execute("SELECT url, body FROM entries WHERE qualname = 'json.dumps'").fetchone()
-    (append,) = connection.execute("SELECT count(*) FROM entries WHERE qualname = 'list.append'").fetchone()
+    url, body = connection.execute(
+        "SELECT url, body FROM entries WHERE qualname = 'json.dumps'"
+    ).fetchone()
+    (append,) = connection.execute(
+        "SELECT count(*) FROM entries WHERE qualname = 'list.append'"
+    ).fetchone()
     connection.close()
     # Links are the official ones, wherever the archive came from.
     assert url == "https://docs.python.org/3.11/library/json.html#json.dumps"
@@ -92,7 +102,9 @@ def test_full_archive_matches_the_bundled_docs(
     sites.server.file("/py-full/3.11/archives/python-3.11-docs-html.tar.bz2", full_archive)
     library = Library(tmp_path / "library")
     result = asyncio.run(
-        add_python_docs(library, "3.11", base_url=sites.server.url + "py-full/", policy=sites.policy())
+        add_python_docs(
+            library, "3.11", base_url=sites.server.url + "py-full/", policy=sites.policy()
+        )
     )
     assert result.bytes == full_archive.stat().st_size
     connection = sqlite3.connect(f"{result.docset.path.as_uri()}?mode=ro", uri=True)
@@ -115,11 +127,21 @@ async def test_hostile_python_archive(sites: Sites, library: Library, tmp_path: 
         info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
         archive.addfile(info)
     data = buffer.getvalue()
-    sites.server.route("/py-evil/3.11/archives/python-3.11-docs-html.tar.bz2", lambda request, rest: request.send_bytes(data, "application/x-bzip2"))
-    with pytest.raises(LibraryError, match=r"py-evil/3\.11/archives/python-3\.11-docs-html\.tar\.bz2: refusing link member"):
-        await add_python_docs(library, "3.11", base_url=sites.server.url + "py-evil/", policy=sites.policy())
+    sites.server.route(
+        "/py-evil/3.11/archives/python-3.11-docs-html.tar.bz2",
+        lambda request, rest: request.send_bytes(data, "application/x-bzip2"),
+    )
+    with pytest.raises(
+        LibraryError,
+        match=r"py-evil/3\.11/archives/python-3\.11-docs-html\.tar\.bz2: refusing link member",
+    ):
+        await add_python_docs(
+            library, "3.11", base_url=sites.server.url + "py-evil/", policy=sites.policy()
+        )
     assert library.docsets() == []
-    assert not list(library.root.iterdir()) or all(p.name.endswith(".lock") for p in library.root.iterdir())
+    assert not list(library.root.iterdir()) or all(
+        p.name.endswith(".lock") for p in library.root.iterdir()
+    )
 
 
 @pytest.mark.parametrize("version", ["3", "3.11.2", "2.7.x", "../3.11", "3.11/../../x"])
