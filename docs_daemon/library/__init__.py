@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from docs_daemon.library.fetcher import FetchPolicy
     from docs_daemon.library.locate import DocsLocation, find_official_docs
     from docs_daemon.library.progress import ProgressCallback, ProgressEvent
-    from docs_daemon.library.update import UpdateResult, update
+    from docs_daemon.library.refresh import UpdateResult, update
 
 _HOMES = {
     "PYTHON_DOCS_URL": "add",
@@ -43,8 +43,8 @@ _HOMES = {
     "find_official_docs": "locate",
     "ProgressCallback": "progress",
     "ProgressEvent": "progress",
-    "UpdateResult": "update",
-    "update": "update",
+    "UpdateResult": "refresh",
+    "update": "refresh",
 }
 
 

@@ -237,7 +237,7 @@ async def _list(args: argparse.Namespace) -> int:
     from rich.filesize import decimal
     from rich.table import Table
 
-    from docs_daemon.terminal_render import make_console, render, write_out
+    from docs_daemon.terminal_render import is_plain, make_console, render, write_out
 
     library = _library(args)
     problems: list[str] = []
@@ -258,6 +258,8 @@ async def _list(args: argparse.Namespace) -> int:
             environment), docset.source,
         )  # fmt: skip
     console = make_console()
+    if is_plain(console):
+        console.width = 1000  # a pipe gets whole lines: a cut path helps no grep
     where = f"{library.root}" + (f"; used: by {environment.describe()}" if environment else "")
     write_out(render(console, [table]) + where + "\n")
     return 0
@@ -292,7 +294,7 @@ async def _remove(args: argparse.Namespace) -> int:
 
 async def _update(args: argparse.Namespace) -> int:
     from docs_daemon.library.progress_display import ProgressDisplay
-    from docs_daemon.library.update import update
+    from docs_daemon.library.refresh import update
 
     library = _library(args)
     environment = _environment(args, required=False)

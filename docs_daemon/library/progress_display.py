@@ -31,6 +31,7 @@ class ProgressDisplay:
         self._bar: Progress | None = None
         self._task: TaskID | None = None
         self._stage = ""
+        self._message = ""
         self._next_quarter = 0.0
 
     def __enter__(self) -> Self:
@@ -67,9 +68,9 @@ class ProgressDisplay:
             print(message, file=self.stream, flush=True)
 
     def _draw(self, event: ProgressEvent) -> None:
-        if event.stage != self._stage or self._bar is None:
+        if (event.stage, event.message) != (self._stage, self._message) or self._bar is None:
             self.close()
-            self._stage = event.stage
+            self._stage, self._message = event.stage, event.message
             amount = DownloadColumn() if event.unit == "bytes" else MofNCompleteColumn()
             self._bar = Progress(
                 TextColumn("{task.description}"), BarColumn(), amount, TimeElapsedColumn(),
@@ -81,8 +82,8 @@ class ProgressDisplay:
         self._bar.update(self._task, completed=event.done, total=event.total)
 
     def _log(self, event: ProgressEvent) -> None:
-        if event.stage != self._stage:
-            self._stage = event.stage
+        if (event.stage, event.message) != (self._stage, self._message):
+            self._stage, self._message = event.stage, event.message
             self._next_quarter = 0.25
             self._line(event.message)
             return

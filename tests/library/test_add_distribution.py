@@ -18,6 +18,7 @@ from docs_daemon.library import (
     AddResult,
     DocsLocation,
     Library,
+    NoOfficialDocsError,
     ProgressEvent,
     add_distribution,
     find_official_docs,
@@ -211,3 +212,34 @@ async def test_from_directory_then_reuse_then_replace_from_url(
     assert rebuilt.docset.base_url == source
     assert sites.server.requests[before] == "/jinja/en/stable/objects.inv"
     assert [d.name for d in library.docsets()] == ["jinja2"]
+
+
+async def test_docstrings_when_no_official_docs_are_reachable(
+    sites: Sites, environment: Environment, library: Library
+) -> None:
+    markupsafe = environment.distributions["markupsafe"]
+    assert markupsafe.documentation_url == "https://markupsafe.palletsprojects.com/"
+    # Its site is down (the loopback server has nothing there).
+    policy = sites.policy(
+        mirrors=(
+            ("https://markupsafe.palletsprojects.com/", sites.server.url + "markupsafe-down/"),
+        )
+    )
+    with pytest.raises(NoOfficialDocsError, match=r"^markupsafe: no Sphinx objects\.inv"):
+        await add_distribution(library, markupsafe, environment, policy=policy)
+    assert library.docsets() == []
+    result = await add_distribution(
+        library, markupsafe, environment, docstrings=True, policy=policy
+    )
+    installed = result.docset
+    assert (installed.origin, installed.distribution, installed.version) == (
+        "docstrings",
+        "markupsafe",
+        markupsafe.version,
+    )
+    assert result.via == "docstrings of the installed package"
+    assert result.warnings[0].startswith("markupsafe: no Sphinx objects.inv")
+    ((summary,),) = rows(
+        installed.path, "SELECT summary FROM entries WHERE qualname = 'markupsafe.escape'"
+    )
+    assert "HTML" in str(summary)
