@@ -11,7 +11,7 @@ import pytest
 
 from docs_daemon.environment import Environment, find_environment
 from docs_daemon.library import FetchPolicy, Library
-from tests.conftest import REQUIRE_EDITORS
+from tests.builder.conftest import require_html as require_package_html
 from tests.library.docs_server import DocsServer, serving
 from tests.venvs import Venv
 
@@ -31,12 +31,7 @@ PACKAGES = {
 
 def require_html(path: Path) -> Path:
     """Skip locally without the doc package; in CI (which installs them) fail."""
-    if not (path / "objects.inv").is_file():
-        message = f"{path} is missing: apt-get install {PACKAGES[path]}"
-        if REQUIRE_EDITORS:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    return require_package_html(path, PACKAGES[path])
 
 
 @dataclass(frozen=True)
