@@ -47,16 +47,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiosqlite  # noqa: E402
-from sqlalchemy import bindparam, create_engine, literal_column, select  # noqa: E402
+from sqlalchemy import bindparam, column, create_engine, literal_column, select, table  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine  # noqa: E402
 from sqlalchemy.pool import AsyncAdaptedQueuePool  # noqa: E402
 
 from benchmarks.synthetic import make_synthetic, synthetic_path  # noqa: E402
 from docs_daemon.bundled import bundled_database_path  # noqa: E402
-from docs_daemon.schema import entries  # noqa: E402
+from docs_daemon.schema import FTS_TABLE, entries  # noqa: E402
 from docs_daemon.store import DocStore  # noqa: E402
 from docs_daemon.store import statements as sql  # noqa: E402
-from docs_daemon.store.ranking import fts_query, like_escape  # noqa: E402
+from docs_daemon.store.ranking import fts_query, like_escape, prefix_range  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "store.md"
 NOTES_MARKER = "<!-- notes below are kept when the benchmark rewrites this file -->"
@@ -137,6 +137,9 @@ def sample_workload(path: Path, count: int, seed: int = 7) -> Workload:
 # -- the naive design (as measured in design.md), implemented here only to compare ------------
 
 
+NAIVE_FTS = table(FTS_TABLE, column("rowid"))
+
+
 class NaiveStore:
     """Shared-cache memory URL + sync keeper + AsyncSession per request, statements per call."""
 
@@ -182,8 +185,8 @@ class NaiveStore:
         async with AsyncSession(self.engine) as session:
             result = await session.execute(
                 select(entries)
-                .join_from(entries, sql._fts, entries.c.id == sql._fts.c.rowid)
-                .where(sql._fts_match)
+                .join_from(entries, NAIVE_FTS, entries.c.id == NAIVE_FTS.c.rowid)
+                .where(column(FTS_TABLE).op("MATCH")(bindparam("match")))
                 .order_by(literal_column("rank"))
                 .limit(limit),
                 {"match": match},
@@ -212,7 +215,8 @@ class Floor:
         return self.connection.execute(sql.LOOKUP_MANY.sql, params).fetchall()
 
     def members(self, parent: str) -> object:
-        params = sql.MEMBERS.all_docsets.bind(parent=parent, pat="%", cap=500)
+        low, high = prefix_range("")
+        params = sql.MEMBERS.all_docsets.bind(parent=parent, low=low, high=high, cap=500)
         return self.connection.execute(sql.MEMBERS.all_docsets.sql, params).fetchall()
 
     def resolve(self, name: str) -> object:
@@ -222,7 +226,8 @@ class Floor:
     def search(self, query: str) -> object:
         """The SQL of the store's first search query plus 50 briefs, unranked."""
         words = query.split()
-        parts: dict[str, Any] = {"name_pat": like_escape(words[-1]) + "%", "cap": 200}
+        low, high = prefix_range(words[-1])
+        parts: dict[str, Any] = {"name_low": low, "name_high": high, "cap": 200}
         match = fts_query(words)
         if match is not None:
             parts["match"] = match
@@ -317,7 +322,7 @@ async def lookup_layers(path: Path, rounds: int) -> list[tuple[str, tuple[float,
         poolclass=AsyncAdaptedQueuePool,
         pool_size=2,
     )
-    statement = select(*sql.ENTRY_COLUMNS).where(entries.c.qualname == bindparam("q"))
+    statement = select(entries).where(entries.c.qualname == bindparam("q"))
     floor = Floor(database.info.uri)
     rows: list[tuple[str, tuple[float, float]]] = []
     rows.append(
@@ -328,7 +333,7 @@ async def lookup_layers(path: Path, rounds: int) -> list[tuple[str, tuple[float,
     )
 
     async def driver(q: str) -> object:
-        return await database.fetch(sql.LOOKUP.sql, {"qualname": q})
+        return await database.fetch(sql.LOOKUP, {"qualname": q})
 
     rows.append(
         (

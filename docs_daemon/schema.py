@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text
+import sqlite3
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, select
+from sqlalchemy.dialects import sqlite
 
 from docs_daemon.vocabulary import Kind
 
@@ -13,10 +16,13 @@ __all__ = [
     "SCHEMA_VERSION",
     "TEXT_FTS_DDL",
     "TEXT_FTS_TABLE",
+    "ForeignFileError",
     "Kind",
+    "OtherVersionError",
     "aliases",
     "docsets",
     "entries",
+    "identify",
     "meta",
     "metadata",
 ]
@@ -136,3 +142,72 @@ TEXT_FTS_DDL = (
     f"CREATE VIRTUAL TABLE {TEXT_FTS_TABLE} USING fts5("
     "words, summary, tokenize='porter unicode61', content='')"
 )
+
+# -- upkeep of the full-text indexes (the builder's), SQL text kept beside their declaration --
+
+FTS_INSERT = f"INSERT INTO {FTS_TABLE}(rowid, name, qualname_words) VALUES (:id, :name, :words)"
+#: Drops a docset's rows from the name index (it keeps its own copy of the names).
+FTS_DELETE_DOCSET = (
+    f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM entries WHERE docset_id = :docset)"
+)
+TEXT_FTS_DROP = f"DROP TABLE IF EXISTS {TEXT_FTS_TABLE}"
+TEXT_FTS_INSERT = f"INSERT INTO {TEXT_FTS_TABLE}(rowid, words, summary) VALUES (:id, :words, :text)"
+
+
+def fts_optimize(table: str) -> str:
+    """Merge a full-text index into one segment: smaller and faster to query."""
+    return f"INSERT INTO {table}({table}) VALUES ('optimize')"
+
+
+#: What the builder runs on a finished file: planner statistics, then a compact, plain file.
+FINISH = ("ANALYZE", fts_optimize(FTS_TABLE), fts_optimize(TEXT_FTS_TABLE))
+COMPACT = ("VACUUM", "PRAGMA journal_mode=DELETE")
+
+# -- is this our file? ---------------------------------------------------------------------
+
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+_META = str(select(meta.c.key, meta.c.value).compile(dialect=sqlite.dialect()))
+_REQUIRED_TABLES = (
+    meta.name,
+    docsets.name,
+    entries.name,
+    aliases.name,
+    FTS_TABLE,
+    TEXT_FTS_TABLE,
+)
+
+
+class ForeignFileError(Exception):
+    """An SQLite file that is not a docs-daemon database; the message says what is missing
+    or wrong (without the path: callers name the file and say what to do)."""
+
+
+class OtherVersionError(ForeignFileError):
+    """A docs-daemon database of another schema version."""
+
+    def __init__(self, found: str | None) -> None:
+        super().__init__(f"schema version {found}")
+        self.found = found
+
+
+def identify(connection: sqlite3.Connection) -> dict[str, str]:
+    """The ``meta`` facts of the database open on ``connection``, once it is known to be a
+    docs-daemon database of ``SCHEMA_VERSION`` with every table of this schema: the one check
+    the builder (before replacing a file) and the store (before serving one) share.
+
+    Raises OtherVersionError, ForeignFileError, or sqlite3.DatabaseError for a file SQLite
+    cannot read.
+    """
+    tables = {row[0] for row in connection.execute(_TABLES)}
+    if meta.name not in tables:
+        raise ForeignFileError("no meta table")
+    facts = {str(key): str(value) for key, value in connection.execute(_META)}
+    application = facts.get("application")
+    if application != APPLICATION_ID:
+        raise ForeignFileError(f"meta application is {application!r}")
+    if facts.get("schema_version") != str(SCHEMA_VERSION):
+        raise OtherVersionError(facts.get("schema_version"))
+    missing = [name for name in _REQUIRED_TABLES if name not in tables]
+    if missing:
+        raise ForeignFileError(f"missing tables: {', '.join(missing)}")
+    return facts

@@ -33,15 +33,22 @@ from docs_daemon.builder.errors import BuildError
 from docs_daemon.builder.records import DocEntry, Docset
 from docs_daemon.schema import (
     APPLICATION_ID,
+    COMPACT,
+    FINISH,
     FTS_DDL,
-    FTS_TABLE,
+    FTS_DELETE_DOCSET,
+    FTS_INSERT,
     SCHEMA_VERSION,
     TEXT_FTS_DDL,
-    TEXT_FTS_TABLE,
+    TEXT_FTS_DROP,
+    TEXT_FTS_INSERT,
+    ForeignFileError,
     Kind,
+    OtherVersionError,
     aliases,
     docsets,
     entries,
+    identify,
     meta,
     metadata,
 )
@@ -157,20 +164,18 @@ def _check_existing(output: Path) -> None:
     try:
         connection = sqlite3.connect(f"{output.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            rows = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+            identify(connection)
         finally:
             connection.close()
-    except sqlite3.Error:
+    except OtherVersionError as error:
+        raise BuildError(
+            f"{output} has schema version {error.found}, this builder writes "
+            f"{SCHEMA_VERSION}: choose another --output or delete the old file"
+        ) from None
+    except (ForeignFileError, sqlite3.Error):
         raise BuildError(
             f"refusing to overwrite {output}: it is not a docs-daemon database"
         ) from None
-    if rows.get("application") != APPLICATION_ID:
-        raise BuildError(f"refusing to overwrite {output}: it is not a docs-daemon database")
-    if rows.get("schema_version") != str(SCHEMA_VERSION):
-        raise BuildError(
-            f"{output} has schema version {rows.get('schema_version')}, this builder writes "
-            f"{SCHEMA_VERSION}: choose another --output or delete the old file"
-        )
 
 
 def _engine(path: Path) -> Engine:
@@ -205,15 +210,9 @@ def _fill(path: Path, built: list[Docset]) -> list[str]:
                 for name in connection.execute(select(docsets.c.name)).scalars()
                 if name not in built_names
             )
-        with engine.connect() as connection:
-            raw = connection.connection.driver_connection
-            assert raw is not None
-            raw.execute("ANALYZE")
-            for table in (FTS_TABLE, TEXT_FTS_TABLE):
-                raw.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
-            raw.commit()
-            raw.execute("VACUUM")
-            raw.execute("PRAGMA journal_mode=DELETE")
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for statement in (*FINISH, *COMPACT):
+                connection.exec_driver_sql(statement)
     finally:
         engine.dispose()
     return kept
@@ -224,13 +223,7 @@ def _replace_docset(connection: Connection, docset: Docset, now: str) -> None:
         select(docsets.c.id).where(docsets.c.name == docset.name)
     ).scalar_one_or_none()
     if old_id is not None:
-        connection.execute(
-            text(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid IN "
-                "(SELECT id FROM entries WHERE docset_id = :docset)"
-            ),
-            {"docset": old_id},
-        )
+        connection.execute(text(FTS_DELETE_DOCSET), {"docset": old_id})
         connection.execute(delete(aliases).where(aliases.c.docset_id == old_id))
         connection.execute(delete(entries).where(entries.c.docset_id == old_id))
         connection.execute(delete(docsets).where(docsets.c.id == old_id))
@@ -270,7 +263,7 @@ def _replace_docset(connection: Connection, docset: Docset, now: str) -> None:
         return
     connection.execute(insert(entries), rows)
     connection.execute(
-        text(f"INSERT INTO {FTS_TABLE}(rowid, name, qualname_words) VALUES (:id, :name, :words)"),
+        text(FTS_INSERT),
         [{"id": r["id"], "name": r["name"], "words": qualname_words(r["qualname"])} for r in rows],
     )
     alias_rows = _alias_rows(docset, docset_id)
@@ -280,7 +273,7 @@ def _replace_docset(connection: Connection, docset: Docset, now: str) -> None:
 
 def _rebuild_text_index(connection: Connection) -> None:
     """Recreate the (contentless, so not row-deletable) text index from every entry."""
-    connection.execute(text(f"DROP TABLE IF EXISTS {TEXT_FTS_TABLE}"))
+    connection.execute(text(TEXT_FTS_DROP))
     connection.execute(text(TEXT_FTS_DDL))
     rows = [
         {"id": ident, "words": qualname_words(qualname), "text": summary_text(summary)}
@@ -289,10 +282,7 @@ def _rebuild_text_index(connection: Connection) -> None:
         )
     ]
     if rows:
-        insert_text = (
-            f"INSERT INTO {TEXT_FTS_TABLE}(rowid, words, summary) VALUES (:id, :words, :text)"
-        )
-        connection.execute(text(insert_text), rows)
+        connection.execute(text(TEXT_FTS_INSERT), rows)
 
 
 def _alias_rows(docset: Docset, docset_id: int) -> list[dict[str, object]]:

@@ -300,8 +300,10 @@ class DocStore:
 
     def _rebuild_scopes(self) -> None:
         scopes = []
-        served = [slot.database for slot in self._ordered_slots() if slot.database is not None]
-        for precedence, database in enumerate(served):
+        served = [slot for slot in self._ordered_slots() if slot.database is not None]
+        for precedence, slot in enumerate(served):
+            database = slot.database
+            assert database is not None
             if self._docset_filter is None:
                 allowed = None
             else:
@@ -314,7 +316,8 @@ class DocStore:
                     continue
                 if len(allowed) == len(database.docset_ids):
                     allowed = None
-            scopes.append(Scope(database, precedence, allowed))
+            configured = slot.precedence is Precedence.CONFIGURED
+            scopes.append(Scope(database, precedence, allowed, configured))
         self._scopes = tuple(scopes)
 
     @contextlib.contextmanager

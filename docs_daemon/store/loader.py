@@ -18,26 +18,16 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
-from docs_daemon.schema import (
-    APPLICATION_ID,
-    FTS_TABLE,
-    SCHEMA_VERSION,
-    TEXT_FTS_TABLE,
-    aliases,
-    docsets,
-    entries,
-    meta,
-)
+from docs_daemon.schema import SCHEMA_VERSION, ForeignFileError, OtherVersionError, identify
+from docs_daemon.store import statements
 from docs_daemon.store.errors import StoreError
-from docs_daemon.store.statements import HEADS, META
+from docs_daemon.store.statements import CountRow
 
 log = logging.getLogger(__name__)
 
 #: memdb refuses to grow a database past 1 GiB unless raised through a file control that
 #: Python's sqlite3 does not expose; bigger files are served from disk.
 MEMDB_MAX_BYTES = 1 << 30
-
-_REQUIRED_TABLES = (meta.name, docsets.name, entries.name, aliases.name, FTS_TABLE, TEXT_FTS_TABLE)
 
 #: ``PRAGMA quick_check`` reads every page (~5 s for a 640 MiB copy here); past this size a
 #: copy only gets the cheap checks: schema, meta, and that no page is missing.
@@ -129,10 +119,10 @@ def take_snapshot(path: Path, memory_limit: int) -> Snapshot:
             raise StoreError(f"{path}: not a readable SQLite database: {error}") from error
         finally:
             source.close()
-        holder.execute("PRAGMA query_only = 1")
+        holder.execute(statements.QUERY_ONLY)
         # The holder only keeps the copy alive: the pages verification reads need not stay
         # cached beside the copy itself (2 MiB per database by default).
-        holder.execute("PRAGMA cache_size = 0")
+        holder.execute(statements.cache_size(0))
         small = signature.size <= FULL_CHECK_MAX_BYTES
         facts = verify(holder, path, full_check=small)
         heads = read_heads(holder) if small else None
@@ -160,55 +150,49 @@ def _disk_snapshot(path: Path, signature: FileSignature) -> Snapshot:
 
 
 def verify(connection: sqlite3.Connection, path: Path, *, full_check: bool) -> dict[str, str]:
-    """Check tables, application id and schema version (and page integrity when
-    ``full_check``); return the ``meta`` facts. Raises StoreError naming the file."""
+    """Check that this is a docs-daemon database of the schema version this code reads
+    (``schema.identify``), then page integrity (every page with ``full_check``, else that
+    nothing is missing); return the ``meta`` facts. Raises StoreError naming the file."""
     try:
-        tables = {
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        facts = identify(connection)
+    except OtherVersionError as error:
+        raise StoreError(
+            f"{path}: schema version {error.found}, but this docs-daemon reads version "
+            f"{SCHEMA_VERSION}; rebuild it with `docs-daemon build`"
+        ) from error
+    except ForeignFileError as error:
+        raise StoreError(f"{path}: not a docs-daemon database ({error})") from error
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: not a readable SQLite database: {error}") from error
-    missing = [name for name in _REQUIRED_TABLES if name not in tables]
-    if missing:
-        raise StoreError(
-            f"{path}: not a docs-daemon database (missing tables: {', '.join(missing)})"
-        )
     try:
-        facts = {str(key): str(value) for key, value in connection.execute(META.sql)}
         if full_check:
-            problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            problems = [row[0] for row in connection.execute(statements.QUICK_CHECK)]
             if problems != ["ok"]:
                 raise StoreError(f"{path}: the database is damaged: {problems[0]}")
         else:
             _check_complete(connection, path)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: the database is damaged: {error}") from error
-    application = facts.get("application")
-    if application != APPLICATION_ID:
-        raise StoreError(
-            f"{path}: not a docs-daemon database (meta application is {application!r})"
-        )
-    version = facts.get("schema_version")
-    if version != str(SCHEMA_VERSION):
-        raise StoreError(
-            f"{path}: schema version {version}, but this docs-daemon reads version "
-            f"{SCHEMA_VERSION}; rebuild it with `docs-daemon build`"
-        )
     return facts
 
 
 def read_heads(connection: sqlite3.Connection) -> frozenset[str]:
     """The first dotted components of every name and alias (~10 ms on the stdlib)."""
-    return frozenset(row[0] for row in connection.execute(HEADS.sql, HEADS.defaults))
+    heads = statements.HEADS
+    return frozenset(row.head for row in heads.rows(connection.execute(heads.sql, heads.defaults)))
+
+
+def _count(connection: sqlite3.Connection, statement: statements.Compiled[CountRow]) -> int:
+    (row,) = statement.rows(connection.execute(statement.sql, statement.defaults).fetchall())
+    return row.total
 
 
 def _check_complete(connection: sqlite3.Connection, path: Path) -> None:
     """Refuse a truncated file without reading every page: its last page must be readable
     and the entry count must be what the docsets table says was written."""
-    (pages,) = connection.execute("PRAGMA page_count").fetchone()
-    (declared,) = connection.execute("SELECT coalesce(sum(entry_count), 0) FROM docsets").fetchone()
-    (counted,) = connection.execute("SELECT count(*) FROM entries").fetchone()
+    (pages,) = connection.execute(statements.PAGE_COUNT).fetchone()
+    declared = _count(connection, statements.DECLARED_ENTRIES)
+    counted = _count(connection, statements.COUNTED_ENTRIES)
     if pages < 1 or declared != counted:
         raise StoreError(
             f"{path}: the database is incomplete ({counted} entries, docsets declare {declared})"

@@ -30,14 +30,18 @@ T = TypeVar("T", bound=EntryBrief)
 
 
 class Tier(enum.IntEnum):
-    """How well a name matches a query; lower is better (the order of ``search``)."""
+    """How well an entry matches a query; lower is better (the order of ``search``)."""
 
     EXACT = 0
     EXACT_ANY_CASE = 1
     NAME_PREFIX = 2
-    COMPONENT_PREFIX = 3
-    SUBSTRING = 4
-    FUZZY = 5
+    #: Every content word of a phrase ("read file") is in the entry's name words or summary:
+    #: what a person describing a function means, more than a name that merely has the words
+    #: as parts (``stat.FILE_ATTRIBUTE_READONLY``).
+    PHRASE = 3
+    COMPONENT_PREFIX = 4
+    SUBSTRING = 5
+    FUZZY = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,9 @@ class Candidate:
     priority: int
     #: Index of the database in the store's precedence order (0 wins ties).
     precedence: int
+    #: Full-text relevance of a phrase match (bm25, lower is better); None when the entry
+    #: was found by name only.
+    score: float | None = None
 
 
 def query_words(query: str) -> list[str]:
@@ -102,6 +109,37 @@ def fts_query(words: Iterable[str], min_length: int = 2) -> str | None:
     return " ".join(phrases) if phrases else None
 
 
+#: Words a person puts around what they look for ("how do I read a file"): left out of
+#: phrase searches. Kept short: every word here can never be searched for in summaries.
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "do", "does", "for", "from", "how", "i",
+    "in", "into", "is", "it", "my", "of", "on", "or", "the", "to", "what", "with",
+})  # fmt: skip
+
+
+def content_words(words: Iterable[str]) -> list[str]:
+    """The words of a phrase worth matching in summaries: dotted names split into their
+    tokens, stop words and one-letter words left out, each word once."""
+    kept: dict[str, None] = {}
+    for word in words:
+        for token in fts_tokens(word):
+            if len(token) > 1 and token.lower() not in STOP_WORDS:
+                kept.setdefault(token.lower(), None)
+    return list(kept)
+
+
+def phrase_query(words: Sequence[str], prefix_min: int = 3) -> str | None:
+    """An FTS5 MATCH expression for the text index: every content word, quoted (so user text
+    is never syntax), ANDed; the last one also as a prefix when it is at least
+    ``prefix_min`` long, since it may still be being typed ("read fi")."""
+    if not words:
+        return None
+    phrases = [f'"{word}"' for word in words]
+    if len(words[-1]) >= prefix_min:
+        phrases[-1] += "*"
+    return " ".join(phrases)
+
+
 def is_subsequence(needle: str, haystack: str) -> bool:
     """Whether ``needle``'s characters appear in ``haystack`` in order."""
     remaining = iter(haystack)
@@ -113,6 +151,9 @@ def is_subsequence(needle: str, haystack: str) -> bool:
 _WORD_START = (
     r"(?:^|(?<=[._\s])|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d))"
 )
+#: Where a word of a qualified name ends: at the end, before ``.``, ``_`` or a space, or
+#: where the next word starts.
+_WORD_END = r"(?:$|(?=[._\s])|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d))"
 
 
 @functools.lru_cache(maxsize=1024)
@@ -125,6 +166,17 @@ def _starts_a_word(word: str) -> re.Pattern[str]:
 
 def _starts_word_in(word: str, qualname: str) -> bool:
     return _starts_a_word(word.lower()).search(qualname) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_a_word(word: str) -> re.Pattern[str]:
+    return re.compile(_WORD_START + "(?i:" + re.escape(word) + ")" + _WORD_END)
+
+
+def _whole_word_in(word: str, qualname: str) -> bool:
+    """Whether ``word`` (any case) is a whole word of ``qualname``: "path" of
+    ``os.path.join``, "ordered" of ``OrderedDict``, but not "read" of ``READONLY``."""
+    return _is_a_word(word.lower()).search(qualname) is not None
 
 
 def _single_word_tier(word: str, qualname: str, name: str) -> Tier | None:
@@ -148,8 +200,9 @@ def match_tier(query: str, qualname: str, name: str) -> Tier | None:
     """How ``name`` (the last component of ``qualname``) matches ``query``, or None.
 
     A multi-word query ("path join") ranks by how its last word matches the name, provided
-    every other word starts a component or word of the qualified name; otherwise, if every
-    word starts some component, it is a component-prefix match.
+    every other word is a whole component or word of the qualified name; otherwise, if every
+    word starts some component or word ("read file" and ``FILE_ATTRIBUTE_READONLY``), it
+    is a component-prefix match.
     """
     words = query.split()
     if not words:
@@ -159,7 +212,8 @@ def match_tier(query: str, qualname: str, name: str) -> Tier | None:
     if not all(_starts_word_in(word, qualname) for word in words[:-1]):
         return None
     last = _single_word_tier(words[-1], qualname, name)
-    if last is not None and last <= Tier.NAME_PREFIX:
+    whole = all(_whole_word_in(word, qualname) for word in words[:-1])
+    if last is not None and last <= Tier.NAME_PREFIX and whole:
         return last
     if _starts_word_in(words[-1], qualname):
         return Tier.COMPONENT_PREFIX
@@ -187,17 +241,40 @@ _KIND_ORDER = {
 }
 
 
+#: Among phrase matches, how much one unit of bm25 relevance weighs against ``priority``
+#: (100 per level of nesting; bm25 scores of good matches run from -5 to -15), and how far
+#: a module drops: its summary is a page's introduction, mentioning many words. Chosen on
+#: realistic phrases (tests/store/test_queries.py), not on any one of them.
+_RELEVANCE_PER_BM25 = 20
+_MODULE_PHRASE_PENALTY = 100
+
+
+def candidate_tier(query: str, candidate: Candidate) -> Tier | None:
+    """The best way ``candidate`` matches: by its name, or as a phrase when the text index
+    found it (only phrases of two or more content words are looked for there)."""
+    tier = match_tier(query, candidate.qualname, candidate.name)
+    if candidate.score is None:
+        return tier
+    return Tier.PHRASE if tier is None else min(tier, Tier.PHRASE)
+
+
 def rank_search(query: str, candidates: Iterable[Candidate], limit: int) -> list[Candidate]:
-    """Order matching candidates: tier, then priority, database precedence, kind, shallower
-    and shorter names; one result per qualified name (the highest-precedence one)."""
-    ranked: list[tuple[tuple[int, int, int, int, int, int, str], Candidate]] = []
+    """Order matching candidates: tier, then priority (phrase matches: relevance and
+    priority), database precedence, kind, shallower and shorter names; one result per
+    qualified name (the highest-precedence one)."""
+    ranked: list[tuple[tuple[int, float, int, int, int, int, str], Candidate]] = []
     for candidate in candidates:
-        tier = match_tier(query, candidate.qualname, candidate.name)
+        tier = candidate_tier(query, candidate)
         if tier is None:
             continue
+        weight: float = -candidate.priority
+        if tier is Tier.PHRASE and candidate.score is not None:
+            weight += candidate.score * _RELEVANCE_PER_BM25
+            if candidate.kind == Kind.MODULE.value:
+                weight += _MODULE_PHRASE_PENALTY
         key = (
             tier,
-            -candidate.priority,
+            weight,
             candidate.precedence,
             _KIND_ORDER.get(candidate.kind, 4),  # type: ignore[call-overload]
             _depth(candidate.qualname),
@@ -257,24 +334,31 @@ def _builtin_score(entry: EntryBrief) -> int:
     return 1
 
 
+#: ``rank_resolve``'s precedence for databases nobody configured: after every configured one.
+UNCONFIGURED = 1 << 30
+
+
 def rank_resolve(
     name: str,
     context: Sequence[str],
-    candidates: Iterable[tuple[T, int, int]],
+    candidates: Iterable[tuple[T, int, int, int]],
     limit: int,
 ) -> list[T]:
     """Order entries found for a short or partial ``name``; candidates are
-    ``(entry, priority, precedence)``. Context parents first, then exact case, builtins
-    (unqualified code most often means them), priority, precedence, shallower and
-    shorter names."""
+    ``(entry, priority, precedence, configured)``, ``configured`` being the precedence of a
+    database the user configured (``--db``, the ``databases`` setting) and ``UNCONFIGURED``
+    otherwise. Context parents first, then exact case, the configured databases in their
+    order (what the user asked for comes first), builtins (unqualified code most often means
+    them), priority, precedence, shallower and shorter names."""
     suffix = "." + name
 
-    def key(item: tuple[T, int, int]) -> tuple[int, int, int, int, int, int, int, str]:
-        entry, priority, precedence = item
+    def key(item: tuple[T, int, int, int]) -> tuple[int, int, int, int, int, int, int, int, str]:
+        entry, priority, precedence, configured = item
         exact = 0 if entry.qualname == name or entry.qualname.endswith(suffix) else 1
         return (
             _context_score(entry, context),
             exact,
+            configured,
             _builtin_score(entry),
             -priority,
             precedence,
@@ -284,4 +368,4 @@ def rank_resolve(
         )
 
     ordered = sorted(candidates, key=key)
-    return _first_per_qualname((entry for entry, _, _ in ordered), limit)
+    return _first_per_qualname((entry for entry, _, _, _ in ordered), limit)

@@ -12,14 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from docs_daemon.store import DocStore
+from docs_daemon.store.statements import Compiled
 from tests.store.conftest import copy_database
 
 #: Reads every entry name once per step of a recursive counter: a query that takes about a
 #: second on the stdlib database without writing anything.
-SLOW_QUERY = """
+SLOW_QUERY = Compiled(
+    """
 WITH RECURSIVE steps(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM steps WHERE n < :steps)
 SELECT count(*) FROM steps, entries WHERE entries.name LIKE '%zzz%'
-"""
+""",
+    {},
+    tuple,
+)
 
 
 async def _latencies(

@@ -14,6 +14,7 @@ import pytest
 from docs_daemon.schema import SCHEMA_VERSION
 from docs_daemon.store import DocStore, StoreError, StoreEvent
 from docs_daemon.store.database import open_database
+from docs_daemon.store.statements import Compiled
 from tests.store.conftest import copy_database
 
 
@@ -97,8 +98,8 @@ async def test_every_connection_is_read_only(bundled_db: Path) -> None:
     try:
         for _ in range(3):
             with pytest.raises(StoreError, match="readonly"):
-                await database.fetch("DELETE FROM entries", {})
-        rows = await database.fetch("SELECT count(*) FROM entries", {})
+                await database.fetch(Compiled("DELETE FROM entries", {}, tuple), {})
+        rows = await database.fetch(Compiled("SELECT count(*) FROM entries", {}, tuple), {})
         assert rows[0][0] > 9000
         assert database.snapshot.holder is not None
         with pytest.raises(sqlite3.OperationalError, match="readonly"):

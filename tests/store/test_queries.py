@@ -142,6 +142,38 @@ async def test_search_ranking(
     assert len(found) == len(set(found))
 
 
+@pytest.mark.parametrize(
+    ("phrase", "wanted"),
+    [
+        ("read file", {"open", "pathlib.Path.read_text"}),
+        ("reading a file", {"open", "pathlib.Path.read_text"}),
+        ("sort list", {"sorted", "list.sort"}),
+        ("split string", {"str.split"}),
+        ("current working directory", {"os.getcwd"}),
+        ("sleep seconds", {"time.sleep"}),
+        ("list files in directory", {"os.listdir", "os.scandir"}),
+        ("make directory", {"os.mkdir", "os.makedirs"}),
+        ("copy file", {"shutil.copyfile", "shutil.copy"}),
+        ("regular expression", {"re", "re.compile"}),
+        ("ordered dict", {"collections.OrderedDict"}),
+        ("absolute value", {"abs"}),
+    ],
+)
+async def test_search_phrases_people_type(store: DocStore, phrase: str, wanted: set[str]) -> None:
+    """When no name starts with what was typed, the words of the summaries count: one of
+    the entries meant is among the first three."""
+    found = [entry.qualname for entry in await store.search(phrase, limit=10)]
+    assert wanted & set(found[:3]), found
+
+
+async def test_a_phrase_does_not_outrank_a_name(store: DocStore) -> None:
+    # Names that start with what was typed come before any phrase match.
+    assert (await store.search("path join", 5))[0].qualname == "os.path.join"
+    assert (await store.search("async for", 5))[0].qualname == "async for"
+    found = [entry.qualname for entry in await store.search("http server", 5)]
+    assert found[0] == "http.server"
+
+
 async def test_search_tiers_come_in_order(store: DocStore) -> None:
     found = await store.search("dump", limit=50)
     names = [entry.name for entry in found]

@@ -36,6 +36,13 @@ from docs_daemon.store.ranking import (
         ("path jo", "os.path.join", Tier.NAME_PREFIX),
         ("os join", "os.path.join", Tier.EXACT),
         ("json join", "os.path.join", None),
+        # The other words must be whole words for the last one's tier to count.
+        ("read file", "stat.FILE_ATTRIBUTE_READONLY", Tier.COMPONENT_PREFIX),
+        ("readonly file", "stat.FILE_ATTRIBUTE_READONLY", Tier.NAME_PREFIX),
+        ("attribute file", "stat.FILE_ATTRIBUTE_READONLY", Tier.NAME_PREFIX),
+        ("ordered move", "collections.OrderedDict.move_to_end", Tier.NAME_PREFIX),
+        ("server http", "http.server.HTTPServer", Tier.NAME_PREFIX),
+        ("htt http", "http.server.HTTPServer", Tier.COMPONENT_PREFIX),
     ],
 )
 def test_match_tier(query: str, qualname: str, tier: Tier | None) -> None:

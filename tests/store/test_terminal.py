@@ -323,3 +323,27 @@ def test_a_bad_database_is_said_and_the_others_answer(
     captured = capsys.readouterr()
     assert code == 0 and "json.dumps" in captured.out
     assert captured.err.count("\n") == 1 and str(missing) in captured.err
+
+
+@pytest.fixture(scope="module")
+def flask_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Flask's docs as Debian ships them, built by the real CLI."""
+    from tests.builder.conftest import FLASK_HTML, require_html, run_cli
+
+    html = require_html(FLASK_HTML, "python-flask-doc")
+    output = tmp_path_factory.mktemp("flask") / "flask.sqlite"
+    result = run_cli("build", html, "--output", output, "--quiet")
+    assert result.returncode == 0, result.stderr
+    return output
+
+
+def test_db_answers_short_names_before_the_bundled_docs(
+    flask_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # ``get`` is also ``dict.get``, a builtin that the bundled docs rank first on their own.
+    code = main(["lookup", "get", "--db", str(flask_db)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[0].startswith("flask.Flask.get(")
+    code = main(["lookup", "get"])
+    assert code == 0 and capsys.readouterr().out.startswith("dict.get(")
