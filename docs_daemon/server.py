@@ -40,6 +40,8 @@ log = logging.getLogger("docs_daemon")
 STATUS_METHOD = "docsDaemon/status"
 #: How often loaded database files are checked for a rebuild.
 WATCH_SECONDS = 1.0
+#: A client that never answers ``window/showDocument`` must not hang the command.
+SHOW_DOCUMENT_TIMEOUT = 5.0
 #: How often the server checks that the client process named in ``initialize`` is alive.
 PARENT_CHECK_SECONDS = 0.5
 
@@ -206,6 +208,30 @@ class DocsServer(LanguageServer):
         for kind, message in self._pending_messages:
             self.window_show_message(types.ShowMessageParams(type=kind, message=message))
         self._pending_messages.clear()
+
+    @property
+    def lazy_symbol_locations(self) -> bool:
+        workspace = self.client_capabilities.workspace
+        symbol = workspace.symbol if workspace else None
+        support = symbol.resolve_support if symbol else None
+        return support is not None and "location.range" in support.properties
+
+    def inform(self, message: str) -> None:
+        self.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Info, message=message)
+        )
+
+    async def show_document(self, url: str) -> None:
+        window = self.client_capabilities.window
+        if window is None or window.show_document is None or not window.show_document.support:
+            return
+        try:
+            await asyncio.wait_for(
+                self.window_show_document_async(types.ShowDocumentParams(uri=url, external=True)),
+                timeout=SHOW_DOCUMENT_TIMEOUT,
+            )
+        except Exception as error:  # timed out or refused: the command still returns the URL
+            log.info("window/showDocument failed: %s", error)
 
     def report_page_problem(self) -> None:
         """Say once that pages moved to a temporary directory (symbols keep working)."""

@@ -13,21 +13,23 @@ from docs_daemon.render import completion_markdown, package_markdown, short_sign
 from docs_daemon.store.models import EntryBrief
 
 if TYPE_CHECKING:
+    from docs_daemon.features.context import FeatureContext
     from docs_daemon.features.documents import Cursor
-    from docs_daemon.server import DocsServer
 
 TRIGGER_CHARACTERS = ["."]
 #: Most characters of a signature shown beside a completion label (the list is narrow).
 LABEL_SIGNATURE_LIMIT = 60
 
 
-async def completion(ls: DocsServer, params: types.CompletionParams) -> types.CompletionList | None:
-    at = await ls.reader.analyse_at(params.text_document.uri, params.position, completion_context)
+async def completion(
+    ctx: FeatureContext, params: types.CompletionParams
+) -> types.CompletionList | None:
+    at = await ctx.reader.analyse_at(params.text_document.uri, params.position, completion_context)
     if at is None:
         return None
     cursor, context = at
-    store = await ls.ready_store()
-    limit = ls.settings.max_results
+    store = await ctx.ready_store()
+    limit = ctx.settings.max_results
     entries: list[EntryBrief]
     if context.kind == "module":
         entries = await store.modules(context.parent, limit=limit + 1)
@@ -35,7 +37,7 @@ async def completion(ls: DocsServer, params: types.CompletionParams) -> types.Co
     else:
         parents: tuple[str, ...] = (context.parent, *context.receiver_candidates)
         if context.infer is not None:
-            answer = await receiver_classes(ls.inference, cursor, context.infer)
+            answer = await receiver_classes(ctx.inference, cursor, context.infer)
             # ``object``'s documented dunders would bury the type's own members.
             parents = tuple(
                 name
@@ -131,17 +133,17 @@ def _label_details(
     return types.CompletionItemLabelDetails(detail=signature or None, description=owner)
 
 
-async def resolve(ls: DocsServer, item: types.CompletionItem) -> types.CompletionItem:
+async def resolve(ctx: FeatureContext, item: types.CompletionItem) -> types.CompletionItem:
     data = item.data if isinstance(item.data, dict) else None
     qualname = data.get("qualname") if data else None
     if not isinstance(qualname, str):
         return item
-    store = await ls.ready_store()
+    store = await ctx.ready_store()
     entry = await store.lookup(qualname)
     if entry is not None:
-        text = completion_markdown(entry, ls.settings.hover_max_length)
+        text = completion_markdown(entry, ctx.settings.hover_max_length)
     else:  # an undocumented package such as ``xml.etree``: show what it contains
-        submodules = await store.modules(qualname + ".", limit=ls.settings.max_results)
+        submodules = await store.modules(qualname + ".", limit=ctx.settings.max_results)
         if not submodules:
             return item
         text = package_markdown(qualname, submodules)

@@ -11,18 +11,18 @@ from docs_daemon.python_source import target_at
 from docs_daemon.render import candidates_markdown, hover_markdown
 
 if TYPE_CHECKING:
-    from docs_daemon.server import DocsServer
+    from docs_daemon.features.context import FeatureContext
 
 
-async def hover(ls: DocsServer, params: types.HoverParams) -> types.Hover | None:
-    at = await ls.reader.analyse_at(params.text_document.uri, params.position, target_at)
+async def hover(ctx: FeatureContext, params: types.HoverParams) -> types.Hover | None:
+    at = await ctx.reader.analyse_at(params.text_document.uri, params.position, target_at)
     if at is None:
         return None
     cursor, target = at
-    store = await ls.ready_store()
-    limit = ls.settings.hover_max_length
+    store = await ctx.ready_store()
+    limit = ctx.settings.hover_max_length
     resolved = await resolve_entry(
-        store, ls.inference, cursor, target.candidates, target.infer, target.member
+        store, ctx.inference, cursor, target.candidates, target.infer, target.member
     )
     if resolved.entry is not None:
         text = hover_markdown(resolved.entry, limit)

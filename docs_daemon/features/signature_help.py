@@ -12,21 +12,21 @@ from docs_daemon.render import signature_line, truncate_markdown
 from docs_daemon.signatures import active_parameter, split_parameters
 
 if TYPE_CHECKING:
-    from docs_daemon.server import DocsServer
+    from docs_daemon.features.context import FeatureContext
 
 TRIGGER_CHARACTERS = ["(", ","]
 
 
 async def signature_help(
-    ls: DocsServer, params: types.SignatureHelpParams
+    ctx: FeatureContext, params: types.SignatureHelpParams
 ) -> types.SignatureHelp | None:
-    at = await ls.reader.analyse_at(params.text_document.uri, params.position, call_context)
+    at = await ctx.reader.analyse_at(params.text_document.uri, params.position, call_context)
     if at is None:
         return None
     cursor, call = at
-    store = await ls.ready_store()
+    store = await ctx.ready_store()
     entry = (
-        await resolve_entry(store, ls.inference, cursor, call.candidates, call.infer, None)
+        await resolve_entry(store, ctx.inference, cursor, call.candidates, call.infer, None)
     ).entry
     if entry is None or not entry.signature.startswith("("):
         return None
@@ -34,7 +34,7 @@ async def signature_help(
     offset = len(label) - len(entry.signature)
     parameters = split_parameters(entry.signature)
     active = active_parameter(parameters, call.active_parameter, call.keyword)
-    summary, _ = truncate_markdown(entry.summary, ls.settings.hover_max_length)
+    summary, _ = truncate_markdown(entry.summary, ctx.settings.hover_max_length)
     signature = types.SignatureInformation(
         label=label,
         documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=summary),

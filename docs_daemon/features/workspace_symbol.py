@@ -16,49 +16,42 @@ from docs_daemon.features.kinds import symbol_kind
 from docs_daemon.store.models import EntryBrief
 
 if TYPE_CHECKING:
-    from docs_daemon.server import DocsServer
+    from docs_daemon.features.context import FeatureContext
 
 _TOP = types.Range(
     start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)
 )
 
 
-def _lazy_locations(ls: DocsServer) -> bool:
-    workspace = ls.client_capabilities.workspace
-    symbol = workspace.symbol if workspace else None
-    support = symbol.resolve_support if symbol else None
-    return support is not None and "location.range" in support.properties
-
-
 async def workspace_symbol(
-    ls: DocsServer, params: types.WorkspaceSymbolParams
+    ctx: FeatureContext, params: types.WorkspaceSymbolParams
 ) -> list[types.WorkspaceSymbol]:
     query = params.query.strip()
     if not query:
         return []
-    store = await ls.ready_store()
-    hits = await store.search(query, limit=ls.settings.max_results)
-    if _lazy_locations(ls):
-        return [_symbol(hit, types.LocationUriOnly(uri=_uri(ls, hit))) for hit in hits]
+    store = await ctx.ready_store()
+    hits = await store.search(query, limit=ctx.settings.max_results)
+    if ctx.lazy_symbol_locations:
+        return [_symbol(hit, types.LocationUriOnly(uri=_uri(ctx, hit))) for hit in hits]
     # Clients that open the location directly need the page on disk now: write the ones this
     # process has not written yet (none, once warm), off the event loop.
-    missing = [hit for hit in hits if not ls.pages.has(hit.docset, hit.qualname)]
+    missing = [hit for hit in hits if not ctx.pages.has(hit.docset, hit.qualname)]
     if missing:
         entries = await store.lookup_many([hit.qualname for hit in missing])
         wanted = {(hit.docset, hit.qualname) for hit in missing}
         await asyncio.to_thread(
-            ls.pages.write_all, [e for e in entries if (e.docset, e.qualname) in wanted]
+            ctx.pages.write_all, [e for e in entries if (e.docset, e.qualname) in wanted]
         )
-        ls.report_page_problem()
+        ctx.report_page_problem()
     return [
-        _symbol(hit, types.Location(uri=_uri(ls, hit), range=_TOP))
+        _symbol(hit, types.Location(uri=_uri(ctx, hit), range=_TOP))
         for hit in hits
-        if ls.pages.has(hit.docset, hit.qualname)
+        if ctx.pages.has(hit.docset, hit.qualname)
     ]
 
 
-def _uri(ls: DocsServer, hit: EntryBrief) -> str:
-    return ls.pages.uri_for(hit.docset, hit.qualname)
+def _uri(ctx: FeatureContext, hit: EntryBrief) -> str:
+    return ctx.pages.uri_for(hit.docset, hit.qualname)
 
 
 def _symbol(
@@ -73,18 +66,18 @@ def _symbol(
     )
 
 
-async def resolve(ls: DocsServer, symbol: types.WorkspaceSymbol) -> types.WorkspaceSymbol:
+async def resolve(ctx: FeatureContext, symbol: types.WorkspaceSymbol) -> types.WorkspaceSymbol:
     data = symbol.data if isinstance(symbol.data, dict) else {}
     qualname = data.get("qualname")
     if not isinstance(qualname, str):
         return symbol
-    store = await ls.ready_store()
+    store = await ctx.ready_store()
     entry = next(
         (e for e in await store.lookup_many([qualname]) if e.docset == data.get("docset")),
         None,
     ) or await store.lookup(qualname)
     if entry is not None:
-        uri = await asyncio.to_thread(ls.pages.write, entry)
-        ls.report_page_problem()
+        uri = await asyncio.to_thread(ctx.pages.write, entry)
+        ctx.report_page_problem()
         symbol.location = types.Location(uri=uri, range=_TOP)
     return symbol
