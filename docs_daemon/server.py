@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
 import ipaddress
 import logging
 import os
@@ -266,9 +265,13 @@ class DocsServer(LanguageServer):
 def _serving(
     handler: Callable[[DocsServer, Any], Awaitable[T]], default: T
 ) -> Callable[[DocsServer, Any], Awaitable[T]]:
-    """Turn an unavailable store into the feature's empty answer instead of an error per request."""
+    """Turn an unavailable store into the feature's empty answer instead of an error per request.
 
-    @functools.wraps(handler)
+    The wrapper's first parameter is named ``ls``: that is how pygls knows to pass the server
+    (the feature itself takes it as its narrow ``FeatureContext``), so it must not borrow the
+    feature's signature.
+    """
+
     async def guarded(ls: DocsServer, params: Any) -> T:
         try:
             return await handler(ls, params)
@@ -276,6 +279,7 @@ def _serving(
             log.info("%s: %s", handler.__name__, error)
             return default
 
+    guarded.__name__ = guarded.__qualname__ = handler.__name__
     return guarded
 
 
