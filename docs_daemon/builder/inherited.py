@@ -61,12 +61,15 @@ def inherited_aliases(
     members: Mapping[ClassKey, Iterable[str]],
     bases_of: Callable[[ClassKey], list[Base]],
     spellings_of: Callable[[ClassKey], Iterable[str]],
+    budget: int | None = None,
 ) -> dict[str, str]:
     """``<spelling of class>.<member>`` → ``<documented base>.<member>`` for every public
     member a class gets from a base and does not define itself (``spellings_of`` says which
-    names of the class get aliases)."""
+    names of the class get aliases). With a ``budget``, classes with the shortest names go
+    first and no class is aliased past it (deep hierarchies, like SymPy's, would otherwise
+    multiply the docset)."""
     aliases: dict[str, str] = {}
-    for key in classes:
+    for key in sorted(classes, key=lambda k: (classes[k].count("."), classes[k])):
         order = linearise(key, bases_of)
         if order is None:
             continue
@@ -80,7 +83,10 @@ def inherited_aliases(
                     seen.add(name)
                     if not name.startswith("_"):
                         found[name] = f"{classes[base]}.{name}"
-        for spelling in spellings_of(key):
+        spellings = list(spellings_of(key))
+        if budget is not None and len(aliases) + len(found) * len(spellings) > budget:
+            break
+        for spelling in spellings:
             for name, target in found.items():
                 aliases.setdefault(f"{spelling}.{name}", target)
     return aliases

@@ -58,7 +58,8 @@ def build_docstring_docset(
     built = _Entries(names, sources)
     entries = built.build()
     aliases = spelling_aliases(names, {e.qualname for e in entries})
-    for alias, qualname in built.inherited().items():
+    # Inherited members get at most as many aliases as there are entries.
+    for alias, qualname in built.inherited(budget=len(entries)).items():
         aliases.setdefault(alias, qualname)
     if environment is not None and environment.version > sys.version_info[:2]:
         syntax = sum(1 for w in warnings if "does not parse" in w)
@@ -239,9 +240,11 @@ class _Entries:
                     self.members.setdefault((module, owner), []).append(member)
         return list(found.values())
 
-    def inherited(self) -> dict[str, str]:
+    def inherited(self, budget: int) -> dict[str, str]:
         """Aliases for members classes inherit (see :mod:`inherited`); after :meth:`build`."""
-        return inherited_aliases(self.classes, self.members, self.bases_of, self.spellings_of)
+        return inherited_aliases(
+            self.classes, self.members, self.bases_of, self.spellings_of, budget
+        )
 
     def bases_of(self, key: ClassKey) -> list[Base]:
         bases: list[Base] = []

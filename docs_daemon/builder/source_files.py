@@ -14,8 +14,12 @@ from pathlib import Path, PurePosixPath
 
 from docs_daemon.environment import Distribution
 
-#: Folders that hold no API: test suites and vendored private copies.
-_SKIPPED_FOLDERS = {"tests", "_vendor", "__pycache__"}
+#: Folders that hold no API: test suites and vendored copies of other projects (a vendored
+#: typeshed made 140,000 entries of one language server's 4,000).
+_SKIPPED_FOLDERS = {
+    "tests", "__pycache__", "_vendor", "_vendored", "vendored", "vendor", "third_party",
+    "_third_party",
+}  # fmt: skip
 #: Generated or data-sized "modules" are not worth parsing.
 MAX_SOURCE_BYTES = 2_000_000
 

@@ -134,7 +134,7 @@ def _read_one(location: Path, path: Path) -> Distribution:
         name=name,
         key=normalise_name(name),
         version=version,
-        top_level=_top_level(path, files),
+        top_level=_top_level(path, files) or _top_level_by_name(location, name),
         project_urls=_project_urls(headers.get_all("Project-URL") or [], headers.get("Home-page")),
         summary=(headers.get("Summary") or "").strip(),
         location=location,
@@ -226,6 +226,18 @@ def _top_level(path: Path, files: tuple[PurePosixPath, ...]) -> tuple[str, ...]:
         if found:
             return found
     return _top_level_from_files(files)
+
+
+def _top_level_by_name(location: Path, name: str) -> tuple[str, ...]:
+    """Installs that list no files (a single-file ``.egg-info``, as system packages ship):
+    the module named like the distribution, when there is one (``pyinotify.py``)."""
+    guess = _SEPARATORS.sub("_", name)
+    for candidate in dict.fromkeys((guess, guess.lower())):
+        if not candidate.isidentifier():
+            continue
+        if (location / candidate).is_dir() or (location / f"{candidate}.py").is_file():
+            return (candidate,)
+    return ()
 
 
 def _top_level_from_files(files: tuple[PurePosixPath, ...]) -> tuple[str, ...]:

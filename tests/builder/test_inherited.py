@@ -33,3 +33,17 @@ def test_members_stop_at_a_base_from_elsewhere() -> None:
         "pkg.D.get": "pkg.A.get",  # Generic adds nothing
         "pkg.D.shared": "pkg.A.shared",
     }
+
+
+def test_budget_keeps_the_shortest_names() -> None:
+    table: dict[ClassKey, list[Base]] = {A: [], B: [A], C: [A]}
+    classes = {A: "pkg.A", B: "pkg.sub.B", C: "pkg.C"}
+    members = {A: ["one", "two"], B: [], C: []}
+    aliases = inherited_aliases(
+        classes,
+        members,
+        bases(table),
+        lambda key: [classes[key]],
+        budget=3,  # type: ignore[arg-type]
+    )
+    assert aliases == {"pkg.C.one": "pkg.A.one", "pkg.C.two": "pkg.A.two"}

@@ -143,6 +143,16 @@ def test_egg_info_forms(tmp_path: Path) -> None:
     assert found["single"].files == () and found["single"].top_level == ()
 
 
+def test_top_level_guessed_from_the_name_when_nothing_lists_files(tmp_path: Path) -> None:
+    """System packages often ship a single-file egg-info beside ``name.py``."""
+    (tmp_path / "py_notify-0.9.egg-info").write_text("Name: py-notify\nVersion: 0.9\n")
+    (tmp_path / "py_notify.py").write_text('"""Events."""\n')
+    (tmp_path / "Other-1.0.egg-info").write_text("Name: Other\nVersion: 1.0\n")
+    (tmp_path / "other").mkdir()
+    found = read_distributions([tmp_path])
+    assert (found["py-notify"].top_level, found["other"].top_level) == (("py_notify",), ("other",))
+
+
 def test_top_level_from_record(tmp_path: Path) -> None:
     info = tmp_path / "mixed-1.0.dist-info"
     info.mkdir()
