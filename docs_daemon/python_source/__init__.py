@@ -8,7 +8,6 @@ from docs_daemon.python_source.calls import CallContext, call_context
 from docs_daemon.python_source.completion import CompletionContext, completion_context
 from docs_daemon.python_source.expressions import InferAt
 from docs_daemon.python_source.imports import Imports, parse_imports
-from docs_daemon.python_source.positions import index_to_utf16, utf16_to_index
 from docs_daemon.python_source.target import Target, target_at
 
 __all__ = [
@@ -19,8 +18,6 @@ __all__ = [
     "Target",
     "call_context",
     "completion_context",
-    "index_to_utf16",
     "parse_imports",
     "target_at",
-    "utf16_to_index",
 ]
