@@ -46,6 +46,10 @@ def prepare_page(tree: LexborHTMLParser, page_url: str) -> None:
     """
     for node in tree.css("a.headerlink, img, script, style"):
         node.decompose()
+    # viewcode's "[source]" links (to highlighted module source) would end up in signatures.
+    for node in tree.css("span.viewcode-link, span.viewcode-back"):
+        link = node.parent
+        (link if link is not None and link.tag == "a" else node).decompose()
     for link in tree.css("a[href]"):
         href = link.attributes.get("href") or ""
         link.attrs["href"] = urljoin(page_url, href)
@@ -137,8 +141,51 @@ class _UntrustedTextConverter(MarkdownConverter):
         return fence_outlasting(str(base.convert_pre(el, text, parent_tags)), text)
 
 
+def _is_em_piece(node: Any) -> bool:
+    """An ``<em>``, or a link holding only one: pieces of a type Sphinx writes one token each."""
+    name = getattr(node, "name", None)  # None for text between tags
+    if name == "em":
+        return True
+    if name != "a":
+        return False
+    children = [c for c in node.children if not (isinstance(c, str) and not c.strip())]
+    return len(children) == 1 and _is_em_piece(children[0])
+
+
+def _em_run(el: Any) -> tuple[Any, Any, Any]:
+    """The piece ``el`` belongs to and the first and last pieces of its run of adjacent ones.
+
+    Sphinx writes ``Optional[Union[str, PathLike]]`` in a parameter list as one ``<em>`` per
+    token (``<em>Optional</em><em>[</em>…``), some inside links; a run is one type.
+    """
+    piece = el.parent if el.parent is not None and el.parent.name == "a" else el
+    if not _is_em_piece(piece):
+        piece = el
+    first = last = piece
+    while _is_em_piece(first.previous_sibling):
+        first = first.previous_sibling
+    while _is_em_piece(last.next_sibling):
+        last = last.next_sibling
+    return piece, first, last
+
+
 class _SphinxConverter(_UntrustedTextConverter):
-    """markdownify with rules for Sphinx's admonitions, version notes and definition lists."""
+    """markdownify with rules for Sphinx's admonitions, version notes, definition lists and
+    types written one ``<em>`` per token."""
+
+    def convert_em(self, el: Any, text: str, parent_tags: set[str]) -> str:
+        if "_noformat" in parent_tags:  # inside code: the text as it is
+            return text
+        piece, first, last = _em_run(el)
+        if first is last:
+            base: Any = super()  # markdownify's own rule (missing from its type stubs)
+            return str(base.convert_em(el, text, parent_tags))
+        # One emphasis around the whole run, when both ends are plain <em> (a marker inside a
+        # link's text would break it); the pieces in between keep their text and links.
+        emphasised = first.name == "em" and last.name == "em"
+        opening = "*" if emphasised and piece is first else ""
+        closing = "*" if emphasised and piece is last else ""
+        return f"{opening}{text}{closing}"
 
     def convert_div(self, el: Any, text: str, parent_tags: set[str]) -> str:
         classes = _classes(el)

@@ -11,6 +11,13 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docs_daemon.builder.docstrings import first_paragraph
 from docs_daemon.builder.markdown import html_to_markdown, node_text, prepare_page
+from docs_daemon.builder.members import (
+    is_lead_in,
+    is_object_list,
+    member_line,
+    object_run,
+    without_members,
+)
 from docs_daemon.builder.records import DocEntry
 from docs_daemon.schema import Kind
 
@@ -128,7 +135,7 @@ def _object_entry(target: Target, dt: LexborNode) -> DocEntry:
     other_signatures = [node_text(n) for n in siblings if n.tag == "dt" and n.mem_id != dt.mem_id]
     if dd is None or not node_text(dd):
         return _undescribed_entry(target, signature, dl)
-    fragment = _without_members(dd)
+    fragment = without_members(dd, _page_url(target))
     own = LexborHTMLParser(fragment).body
     if own is None or not node_text(own):
         return _undescribed_entry(target, signature, dl)
@@ -163,7 +170,7 @@ def _undescribed_entry(target: Target, signature: str, dl: LexborNode | None) ->
         parts = [html_to_markdown(lead.html or "")] if lead is not None else []
         parts.append("Members: " + ", ".join(members))
         return _entry(target, signature, parts[0], "\n\n".join(parts))
-    follow = _following_description(dl)
+    follow = _following_description(dl, _page_url(target))
     if follow:
         body = html_to_markdown(follow)
         own = LexborHTMLParser(follow).body
@@ -173,14 +180,14 @@ def _undescribed_entry(target: Target, signature: str, dl: LexborNode | None) ->
     return _entry(target, signature, text, text)
 
 
-def _following_description(dl: LexborNode) -> str:
+def _following_description(dl: LexborNode, page_url: str) -> str:
     """HTML describing a group of objects, found after them: a later ``<dd>`` or paragraphs."""
     sibling = dl.next
-    while sibling is not None and (sibling.tag == "-text" or _is_object_list(sibling)):
+    while sibling is not None and (sibling.tag == "-text" or is_object_list(sibling)):
         if sibling.tag == "dl":
             shared = sibling.css_first("dd")
             if shared is not None and node_text(shared):
-                return _without_members(shared)
+                return without_members(shared, page_url)
         sibling = sibling.next
     parts: list[str] = []
     used = 0
@@ -205,21 +212,9 @@ def _enclosing(node: LexborNode, tag: str, *, stop: str) -> LexborNode | None:
 def _previous_paragraph(node: LexborNode) -> LexborNode | None:
     """The paragraph just before ``node``, skipping other object blocks between them."""
     sibling = node.prev
-    while sibling is not None and (sibling.tag == "-text" or _is_object_list(sibling)):
+    while sibling is not None and (sibling.tag == "-text" or is_object_list(sibling)):
         sibling = sibling.prev
     return sibling if sibling is not None and sibling.tag == "p" else None
-
-
-def _without_members(dd: LexborNode) -> str:
-    """A ``<dd>``'s HTML without nested object blocks (they are entries of their own)."""
-    fragment = dd.html or ""
-    if dd.css_first("dl.py") is None:
-        return fragment
-    copy = LexborHTMLParser(fragment)
-    for nested in copy.css("dl.py"):
-        nested.decompose()
-    root = copy.css_first("dd")
-    return root.html or "" if root is not None else ""
 
 
 def _summary(container: LexborNode, body: str) -> str:
@@ -255,11 +250,12 @@ def _section_entry(target: Target, node: LexborNode) -> DocEntry:
     is_module = target.kind is Kind.MODULE
     children = list(section.iter())
     start = next((i + 1 for i, c in enumerate(children) if c.mem_id == start_after), 0)
-    parts = _section_parts(children[start:], stop_at_objects=is_module)
+    page_url = _page_url(target)
+    parts = _section_parts(children[start:], page_url, stop_at_objects=is_module)
     if not parts and start:
         # A target just before an object ("pstats" marks the Stats class): the text that
         # leads up to the target is the best introduction the page gives.
-        parts = _section_parts(children[: start - 1], stop_at_objects=is_module)
+        parts = _section_parts(children[: start - 1], page_url, stop_at_objects=is_module)
     fragment = "<div>" + "".join(parts) + "</div>"
     body = html_to_markdown(fragment)
     summary = _summary(LexborHTMLParser(fragment).body or section, body)
@@ -272,28 +268,40 @@ def _section_entry(target: Target, node: LexborNode) -> DocEntry:
     return _entry(target, "", summary, body)
 
 
-def _section_parts(children: list[LexborNode], *, stop_at_objects: bool) -> list[str]:
-    """HTML of a section's blocks, headings skipped, bounded by :data:`SECTION_HTML_BUDGET`."""
+def _section_parts(
+    children: list[LexborNode], page_url: str, *, stop_at_objects: bool
+) -> list[str]:
+    """HTML of a section's blocks, headings skipped, bounded by :data:`SECTION_HTML_BUDGET`.
+
+    Stopping at the first object block after a lead-in ("The module defines the following
+    functions:"), a line naming the objects it announced ends the text.
+    """
     parts: list[str] = []
     used = 0
+    last: LexborNode | None = None
     for child in children:
         tag = child.tag
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "-text") or (
             tag == "span" and not node_text(child)
         ):
             continue
-        if stop_at_objects and (tag == "section" or (tag == "dl" and _is_object_list(child))):
+        if stop_at_objects and tag == "section":
+            break
+        if stop_at_objects and is_object_list(child):
+            if parts and is_lead_in(last):
+                parts.append(member_line(object_run(child), page_url))
             break
         html = child.html or ""
         if parts and used + len(html) > SECTION_HTML_BUDGET:
             break
         parts.append(html)
         used += len(html)
+        last = child
     return parts
 
 
-def _is_object_list(node: LexborNode) -> bool:
-    return "py" in (node.attributes.get("class") or "").split()
+def _page_url(target: Target) -> str:
+    return target.url.partition("#")[0]
 
 
 def _enclosing_section(node: LexborNode) -> tuple[LexborNode | None, int | None]:

@@ -56,7 +56,7 @@ def build_sphinx_docset(
         base_url=base_url,
         source=files.label,
     )
-    targets_by_page = _plan_targets(inventory, base_url)
+    targets_by_page = plan_targets(inventory, base_url)
     jobs, missing_pages = _page_jobs(files, prefix, base_url, targets_by_page)
     for page in missing_pages:
         docset.warnings.append(f"page {page} is missing: its entries have no text")
@@ -91,7 +91,7 @@ def _default_base_url(files: DocFiles) -> str:
     return path.resolve().as_uri() + "/" if path.is_dir() else ""
 
 
-def _plan_targets(inventory: Inventory, base_url: str) -> dict[str, list[Target]]:
+def plan_targets(inventory: Inventory, base_url: str) -> dict[str, list[Target]]:
     """Group every wanted object (Python objects, then keywords) by the page documenting it."""
     python_objects = inventory.python_objects()
     by_page: dict[str, list[Target]] = defaultdict(list)
