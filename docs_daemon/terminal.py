@@ -46,29 +46,13 @@ def typed_name(text: str) -> str:
 
 
 async def find_entry(store: DocStore, name: str) -> tuple[Entry | None, list[Entry]]:
-    """The entry ``name`` means and the other candidates: exact, then as a short name, then
-    ignoring case (``JSON.dumps``)."""
-    entry = await store.lookup(name)
+    """The entry ``name`` means and the other candidates: the qualified name (in any case
+    when no name matches exactly: ``JSON.dumps``), else a short name (``dumps``)."""
+    entry = await store.lookup_nocase(name)
     if entry is not None:
         return entry, []
     found = await store.resolve(name, limit=8)
-    if not found:
-        found = await lookup_ignoring_case(store, name)
     return (found[0], found[1:]) if found else (None, [])
-
-
-async def lookup_ignoring_case(store: DocStore, name: str) -> list[Entry]:
-    """Entries whose qualified or short name equals ``name`` but for case.
-
-    Built on ranked search, which already ignores case; the store's own case-insensitive
-    lookup takes this function's place when it has one.
-    """
-    wanted = name.casefold()
-    briefs = await store.search(name, limit=50)
-    qualnames = [b.qualname for b in briefs if b.qualname.casefold() == wanted]
-    if not qualnames:
-        qualnames = [b.qualname for b in briefs if b.name.casefold() == wanted]
-    return await store.lookup_many(qualnames[:8])
 
 
 def docset_label(docset: DocsetInfo | None, fallback: str) -> str:
