@@ -148,7 +148,7 @@ def _start_build(python_html: Path, output: Path) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
-def _wait_for(predicate: object, timeout: float = 120.0) -> None:
+def _wait_for(predicate: object, timeout: float = 600.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"

@@ -164,16 +164,28 @@ class _Stream(io.StringIO):
         return self.tty
 
 
-def test_progress_on_a_terminal_redraws_one_line() -> None:
+def test_progress_on_a_terminal_redraws_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "xterm")
     stream = _Stream(tty=True)
     progress = Progress(stream)
+    assert progress.interactive
     progress.start("pages", 4)
-    for _ in range(4):
+    for _ in range(3):
         progress.advance()
+    progress.note("page x: skipped")
+    progress.advance()
     progress.finish()
     text = stream.getvalue()
-    assert text.count("\n") == 1
-    assert "\rpages [" in text and text.rstrip().endswith("4/4")
+    assert "\x1b[?25l" in text  # the bar hides the cursor while it redraws
+    final = text.rsplit("\r", 1)[-1]
+    assert "pages" in final and "4/4" in final and final.endswith("\n\x1b[?25h")
+    assert "page x: skipped" in text
+
+
+def test_progress_on_a_dumb_terminal_prints_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM", "dumb")
+    progress = Progress(_Stream(tty=True))
+    assert not progress.interactive
 
 
 def test_progress_in_logs_prints_a_few_lines() -> None:

@@ -237,7 +237,7 @@ def _pty_output(argv: list[str], env: dict[str, str]) -> str:
     os.close(follower)
     chunks: list[bytes] = []
     while True:
-        ready, _, _ = select.select([leader], [], [], 30)
+        ready, _, _ = select.select([leader], [], [], 120)
         if not ready:
             break
         try:
@@ -248,8 +248,9 @@ def _pty_output(argv: list[str], env: dict[str, str]) -> str:
             break
         chunks.append(chunk)
     os.close(leader)
-    assert process.wait(timeout=30) == 0
-    return b"".join(chunks).decode()
+    output = b"".join(chunks).decode()
+    assert process.wait(timeout=120) == 0, output
+    return output
 
 
 @pytest.mark.parametrize(
