@@ -101,7 +101,8 @@ def main() -> int:
             f"cores, load average {load:.1f} at the end of the run (the machine is shared: CPU "
             "time is the steadier figure). Pool: two spawned workers (used from 64 modules "
             "on; by default only on machines with 4 cores or more); single: one process "
-            "(the default on smaller machines).",
+            "(the default on smaller machines). A package with fewer modules is read in one "
+            "process in both columns.",
             "",
             "| distribution | entries | aliases | warnings | MiB | pool wall s | pool CPU s "
             "| single wall s | single CPU s |",
