@@ -202,6 +202,9 @@ function stopProcessGroup(child) {
 
 /** Screenshot; names without a step number get the current step's. */
 async function shot(page, name) {
+    if (name.startsWith("notification")) {
+        await page.waitForTimeout(1000); // let the toast finish sliding in
+    }
     const file = path.join(ARTIFACTS, `${/^\d/.test(name) ? name : `${String(step).padStart(2, "0")}-${name}`}.png`);
     await page.screenshot({ path: file });
     return path.basename(file);
