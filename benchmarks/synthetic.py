@@ -20,8 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from docs_daemon.builder.writer import qualname_words, summary_text  # noqa: E402
 from docs_daemon.bundled import bundled_database_path  # noqa: E402
-from docs_daemon.schema import FTS_TABLE  # noqa: E402
+from docs_daemon.schema import (  # noqa: E402
+    FTS_TABLE,
+    TEXT_FTS_DDL,
+    TEXT_FTS_DROP,
+    TEXT_FTS_INSERT,
+    TEXT_FTS_TABLE,
+    fts_optimize,
+)
 
 
 def synthetic_path(out_dir: Path, source: Path, times: int) -> Path:
@@ -69,11 +77,28 @@ def make_synthetic(source: Path, target: Path, times: int) -> Path:
                     {"shift": copy * max_id, "word": f"c{copy}", "max_id": max_id},
                 )
         with connection:
-            connection.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
+            _refill_text_index(connection)
+            connection.execute(fts_optimize(FTS_TABLE))
+            connection.execute(fts_optimize(TEXT_FTS_TABLE))
     finally:
         connection.close()
     staging.replace(target)
     return target
+
+
+def _refill_text_index(connection: sqlite3.Connection) -> None:
+    """The phrase index over every entry, copies included (it is contentless: rebuilt from
+    the entries as the builder does)."""
+    connection.execute(TEXT_FTS_DROP)
+    connection.execute(TEXT_FTS_DDL)
+    rows = connection.execute("SELECT id, qualname, summary FROM entries")
+    connection.executemany(
+        TEXT_FTS_INSERT,
+        (
+            {"id": ident, "words": qualname_words(qualname), "text": summary_text(summary)}
+            for ident, qualname, summary in rows.fetchall()
+        ),
+    )
 
 
 def main() -> int:
