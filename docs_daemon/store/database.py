@@ -97,10 +97,15 @@ class LoadedDatabase:
     def path(self) -> Path:
         return self.snapshot.path
 
-    def may_have(self, name: str) -> bool:
-        """False only when no name or alias of this database starts like ``name``."""
-        heads = self.snapshot.heads
-        return heads is None or name.partition(".")[0] in heads
+    def may_have(self, qualname: str) -> bool:
+        """False only when no name or alias here starts with ``qualname``'s first part."""
+        vocabulary = self.snapshot.vocabulary
+        return vocabulary is None or vocabulary.may_have(qualname)
+
+    def may_match(self, word: str) -> bool:
+        """False only when no name here, nor any word of one, can start with ``word``."""
+        vocabulary = self.snapshot.vocabulary
+        return vocabulary is None or vocabulary.may_match(word)
 
     def pin(self) -> None:
         """Mark a query in flight on this copy; a release waits for every pin to go."""

@@ -22,6 +22,7 @@ from docs_daemon.schema import SCHEMA_VERSION, ForeignFileError, OtherVersionErr
 from docs_daemon.store import statements
 from docs_daemon.store.errors import StoreError
 from docs_daemon.store.statements import CountRow
+from docs_daemon.store.vocabulary import Vocabulary, read_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +63,9 @@ class Snapshot:
     holder: sqlite3.Connection | None
     meta: dict[str, str]
     copy_seconds: float
-    #: Every first dotted component of a name or alias in the file (``json``, ``len``), so
-    #: a lookup skips databases that cannot have the name; None (could have any) for files
-    #: too big to read them all at load time.
-    heads: frozenset[str] | None
+    #: What the file can answer, so queries skip databases that cannot; None (could answer
+    #: anything) for files too big to read it all at load time.
+    vocabulary: Vocabulary | None
 
 
 def file_uri(path: Path, **query: str) -> str:
@@ -119,18 +119,18 @@ def take_snapshot(path: Path, memory_limit: int) -> Snapshot:
             raise StoreError(f"{path}: not a readable SQLite database: {error}") from error
         finally:
             source.close()
-        holder.execute(statements.QUERY_ONLY)
         # The holder only keeps the copy alive: the pages verification reads need not stay
         # cached beside the copy itself (2 MiB per database by default).
         holder.execute(statements.cache_size(0))
         small = signature.size <= FULL_CHECK_MAX_BYTES
         facts = verify(holder, path, full_check=small)
-        heads = read_heads(holder) if small else None
+        vocabulary = read_vocabulary(holder) if small else None
+        holder.execute(statements.QUERY_ONLY)
     except BaseException:
         holder.close()
         raise
     elapsed = time.perf_counter() - started
-    return Snapshot(path, signature, "memory", uri, holder, facts, elapsed, heads)
+    return Snapshot(path, signature, "memory", uri, holder, facts, elapsed, vocabulary)
 
 
 def _disk_snapshot(path: Path, signature: FileSignature) -> Snapshot:
@@ -174,12 +174,6 @@ def verify(connection: sqlite3.Connection, path: Path, *, full_check: bool) -> d
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: the database is damaged: {error}") from error
     return facts
-
-
-def read_heads(connection: sqlite3.Connection) -> frozenset[str]:
-    """The first dotted components of every name and alias (~10 ms on the stdlib)."""
-    heads = statements.HEADS
-    return frozenset(row.head for row in heads.rows(connection.execute(heads.sql, heads.defaults)))
 
 
 def _count(connection: sqlite3.Connection, statement: statements.Compiled[CountRow]) -> int:

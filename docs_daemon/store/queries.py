@@ -95,7 +95,13 @@ async def _on_each(scopes: Sequence[Scope], run: Callable[[Scope], Awaitable[T]]
     database instead of the sum of all of them."""
     if len(scopes) == 1:
         return [await run(scopes[0])]
-    return list(await asyncio.gather(*(run(scope) for scope in scopes)))
+    # Every query finishes before this returns or raises: the databases stay pinned until
+    # then, so a reload never closes a lane under a query still running.
+    results = await asyncio.gather(*(run(scope) for scope in scopes), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return [result for result in results if not isinstance(result, BaseException)]
 
 
 # -- rows to results -------------------------------------------------------------------------
@@ -230,6 +236,8 @@ async def resolve(
     low, high = prefix_range(last)
 
     async def stage(scope: Scope, exact: bool) -> list[tuple[Entry, int, int, int]]:
+        if not scope.db.may_match(last):
+            return []
         if exact:
             rows = await scope.fetch(statements.RESOLVE_NAME, name=last, cap=RESOLVE_CAP)
         else:
@@ -399,7 +407,8 @@ def _fallback_parts(word: str, scopes: Sequence[Scope]) -> Callable[[Scope], Par
         chosen: Parts = {}
         if scope.precedence in scanned:
             chosen["substring"] = {"substring_pat": "%" + like_escape(word) + "%"}
-        chosen["fuzzy"] = fuzzy
+        if scope.db.may_match(word[0]):
+            chosen["fuzzy"] = fuzzy
         return chosen
 
     return parts
@@ -423,7 +432,8 @@ async def search(scopes: Sequence[Scope], query: str, limit: int) -> list[EntryB
         return []
     text = " ".join(words)
     pool = _Pool()
-    await _gather(scopes, lambda scope: _name_parts(words), pool)
+    first = _name_parts(words)
+    await _gather(scopes, lambda scope: first if scope.db.may_match(words[-1]) else {}, pool)
     ranked = rank_search(text, pool.all(), limit)
     best = match_tier(text, ranked[0].qualname, ranked[0].name) if ranked else None
     if best is not None and best <= Tier.NAME_PREFIX:

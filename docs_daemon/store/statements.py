@@ -445,6 +445,11 @@ HEADS = compile_statement(
     union(select(_head(entries.c.qualname)), select(_head(aliases.c.alias))), HeadRow
 )
 
+#: The terms of the name index, through a temporary FTS5 vocabulary table (``vocabulary``).
+VOCABULARY_OPEN = f"CREATE VIRTUAL TABLE temp.name_terms USING fts5vocab(main, {FTS_TABLE}, 'row')"
+VOCABULARY_TERMS = "SELECT term FROM temp.name_terms"
+VOCABULARY_CLOSE = "DROP TABLE temp.name_terms"
+
 #: What ``loader`` checks of a copy before serving it (see ``loader.verify``).
 QUICK_CHECK = "PRAGMA quick_check"
 PAGE_COUNT = "PRAGMA page_count"
