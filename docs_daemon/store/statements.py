@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 
-from docs_daemon.schema import FTS_TABLE, TEXT_FTS_TABLE, Kind, aliases, docsets, entries, meta
+from docs_daemon.schema import FTS_TABLE, TEXT_FTS_TABLE, Kind, aliases, docsets, entries
 
 _DIALECT = sqlite.dialect(paramstyle="named")
 
@@ -90,11 +90,6 @@ class DocsetRow(NamedTuple):
 
 class HeadRow(NamedTuple):
     head: str
-
-
-class MetaRow(NamedTuple):
-    key: str
-    value: str
 
 
 class CountRow(NamedTuple):
@@ -424,9 +419,6 @@ def precompile_search() -> None:
 
 
 # -- loading -------------------------------------------------------------------------------
-
-#: All ``meta`` rows.
-META = compile_statement(select(meta.c.key, meta.c.value), MetaRow)
 
 #: The docsets of one database in id order.
 DOCSETS = compile_statement(
