@@ -9,6 +9,7 @@ from docs_daemon.vocabulary import Kind
 
 _CALLABLE_PREFIX = {Kind.CLASS: "class ", Kind.EXCEPTION: "exception "}
 _CONTINUED = "*… continued in the [online docs]({url})*"
+_CONTINUED_IN_SOURCE = "*… continued in the [source]({url})*"
 
 
 def signature_line(entry: EntryBrief) -> str:
@@ -75,21 +76,49 @@ def _blocks(text: str) -> list[str]:
     return blocks
 
 
+def _from_docstrings(entry: EntryBrief) -> bool:
+    return entry.origin == "docstrings"
+
+
 def _text(entry: Entry, limit: int) -> str:
     body = entry.body.strip() or entry.summary.strip()
     text, cut = truncate_markdown(body, limit)
     if cut and entry.url:
-        text += "\n\n" + _CONTINUED.format(url=entry.url)
+        continued = _CONTINUED_IN_SOURCE if _from_docstrings(entry) else _CONTINUED
+        text += "\n\n" + continued.format(url=entry.url)
     return text
 
 
 def _link(entry: EntryBrief) -> str:
-    return f"[{entry.qualname} — {entry.docset} docs]({entry.url})" if entry.url else ""
+    if not entry.url:
+        return ""
+    if _from_docstrings(entry):
+        return f"[{entry.qualname} — source of the installed {entry.docset}]({entry.url})"
+    return f"[{entry.qualname} — {entry.docset} docs]({entry.url})"
 
 
-def hover_markdown(entry: Entry, limit: int) -> str:
-    """The whole hover: signature, the docs text up to ``limit`` characters, a link."""
-    parts = [_heading(entry), _text(entry, limit), _link(entry)]
+def provenance_note(
+    entry: EntryBrief, docset_version: str, user_python: tuple[int, int] | None
+) -> str:
+    """Where the text comes from, when it is not simply the official docs of what runs:
+    an installed package's docstrings, or another Python version's docs."""
+    if _from_docstrings(entry):
+        version = f" {docset_version}" if docset_version else ""
+        return (
+            f"*From the docstrings of the installed {entry.docset}{version}: "
+            "its official docs are not downloaded.*"
+        )
+    if entry.docset == "python" and user_python is not None and docset_version:
+        running = f"{user_python[0]}.{user_python[1]}"
+        if docset_version != running:
+            return f"*Python {docset_version} docs; your environment runs Python {running}.*"
+    return ""
+
+
+def hover_markdown(entry: Entry, limit: int, note: str = "") -> str:
+    """The whole hover: signature, where the text comes from (when that needs saying), the
+    docs text up to ``limit`` characters, a link."""
+    parts = [_heading(entry), note, _text(entry, limit), _link(entry)]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -124,8 +153,10 @@ def _first_sentence(text: str) -> str:
 def page_markdown(entry: Entry) -> str:
     """A whole entry as a standalone Markdown page, opened from workspace symbols."""
     title = f"# {entry.qualname}"
-    meta = f"*{entry.kind.value}* in **{entry.parent or entry.docset}** · {entry.docset} docs"
-    online = f"Online: <{entry.url}>" if entry.url else ""
+    origin = "docstrings" if _from_docstrings(entry) else "docs"
+    meta = f"*{entry.kind.value}* in **{entry.parent or entry.docset}** · {entry.docset} {origin}"
+    where = "Source" if _from_docstrings(entry) else "Online"
+    online = f"{where}: <{entry.url}>" if entry.url else ""
     body = entry.body.strip() or entry.summary.strip()
     heading = _heading(entry) if entry.kind != Kind.KEYWORD else ""
     return "\n\n".join(p for p in (title, meta, heading, body, online) if p) + "\n"

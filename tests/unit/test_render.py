@@ -9,6 +9,7 @@ from docs_daemon.render import (
     candidates_markdown,
     hover_markdown,
     page_markdown,
+    provenance_note,
     short_signature,
     signature_line,
     truncate_markdown,
@@ -92,3 +93,43 @@ def test_short_signature_is_one_bounded_line() -> None:
     long = "(" + ", ".join(f"p{i}=None" for i in range(40)) + ")"
     text = short_signature(_entry(signature=long))
     assert "\n" not in text and len(text) <= len("dumps") + 80
+
+
+def _docstring_entry() -> Entry:
+    return Entry(
+        docset="jinja2",
+        qualname="jinja2.Template",
+        name="Template",
+        kind=Kind.CLASS,
+        parent="jinja2",
+        signature="(source)",
+        summary="A compiled template that can be rendered.",
+        url="file:///venv/lib/python3.11/site-packages/jinja2/environment.py#L1136",
+        body="A compiled template that can be rendered.",
+        origin="docstrings",
+    )
+
+
+def test_docstrings_say_so_and_link_their_source() -> None:
+    entry = _docstring_entry()
+    note = provenance_note(entry, "3.1.6", (3, 13))
+    assert note == (
+        "*From the docstrings of the installed jinja2 3.1.6: "
+        "its official docs are not downloaded.*"
+    )
+    assert hover_markdown(entry, 1000, note) == (
+        "```python\nclass jinja2.Template(source)\n```\n\n"
+        + note
+        + "\n\nA compiled template that can be rendered.\n\n"
+        "[jinja2.Template — source of the installed jinja2]"
+        "(file:///venv/lib/python3.11/site-packages/jinja2/environment.py#L1136)"
+    )
+
+
+def test_another_python_versions_docs_say_which() -> None:
+    entry = _entry()
+    assert provenance_note(entry, "3.11", (3, 13)) == (
+        "*Python 3.11 docs; your environment runs Python 3.13.*"
+    )
+    assert provenance_note(entry, "3.11", (3, 11)) == ""
+    assert provenance_note(entry, "3.11", None) == ""
