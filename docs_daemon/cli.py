@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the user cache directory)",
     )
     _add_database_options(serve)
+    from docs_daemon.library.command import add_library_options
+
+    add_library_options(serve, network=True)
 
     build = commands.add_parser("build", help="build a documentation database")
     build.add_argument(

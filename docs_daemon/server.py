@@ -10,6 +10,7 @@ import os
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urlparse
@@ -22,23 +23,28 @@ from docs_daemon.bundled import bundled_database_path
 from docs_daemon.documents import detached_context, negotiated
 from docs_daemon.features import completion, hover, open_in_browser, signature_help
 from docs_daemon.features import workspace_symbol as symbols
-from docs_daemon.features.documents import DocumentReader
+from docs_daemon.features.documents import BIG_DOCUMENT, DocumentReader
 from docs_daemon.inference import InferenceClient
-from docs_daemon.inference.paths import site_packages
+from docs_daemon.lsp_editor import LspEditor
 from docs_daemon.pages import PageCache, default_cache_dir
 from docs_daemon.protocol import DocsProtocol, report_bad_frame
+from docs_daemon.python_source import parse_imports
 from docs_daemon.settings import Settings, parse_settings
 from docs_daemon.stdio import serve_stdio
 from docs_daemon.store import StoreError, StoreEvent
 
 if TYPE_CHECKING:
+    from docs_daemon.documents import Snapshot
     from docs_daemon.store import DocStore
+    from docs_daemon.workspace_docs import WorkspaceDocs
 
 log = logging.getLogger("docs_daemon")
 
 STATUS_METHOD = "docsDaemon/status"
 #: How often loaded database files are checked for a rebuild.
 WATCH_SECONDS = 1.0
+#: Seconds a document must stay unchanged before its imports are looked at.
+IMPORT_CHECK_DELAY = 0.3
 #: A client that never answers ``window/showDocument`` must not hang the command.
 SHOW_DOCUMENT_TIMEOUT = 5.0
 #: How often the server checks that the client process named in ``initialize`` is alive.
@@ -54,6 +60,45 @@ def _log_failure(task: asyncio.Future[Any]) -> None:
         log.error("background task failed: %r", error, exc_info=error)
 
 
+@dataclass(frozen=True, slots=True)
+class LibraryOptions:
+    """Command-line options for the docset library (``serve --data-dir/--python-docs-url/
+    --mirror``)."""
+
+    data_dir: Path | None = None
+    python_docs_url: str | None = None
+    mirrors: tuple[tuple[str, str], ...] = ()
+
+
+def _mirrors(rules: list[str]) -> list[tuple[str, str]]:
+    mirrors = []
+    for rule in rules:
+        public, equals, mirror = rule.partition("=")
+        if not equals or not public or not mirror:
+            raise SystemExit(
+                f"docs-daemon serve: error: --mirror {rule!r}: give it as PUBLIC=MIRROR"
+            )
+        mirrors.append((public, mirror))
+    return mirrors
+
+
+def _workspace_docs(server: DocsServer, options: LibraryOptions) -> WorkspaceDocs:
+    """Made after ``initialize`` is answered: the library reads SQLite files through the
+    schema (SQLAlchemy) and fetches with httpx, both too slow to import before it."""
+    from docs_daemon.library.catalog import Library
+    from docs_daemon.library.fetcher import FetchPolicy
+    from docs_daemon.workspace_docs import WorkspaceDocs
+
+    return WorkspaceDocs(
+        library=Library(options.data_dir),
+        store=lambda: server.store,
+        editor=LspEditor(server),
+        policy=FetchPolicy(mirrors=options.mirrors),
+        python_docs_url=options.python_docs_url,
+        bundled=None,
+    )
+
+
 class StoreUnavailableError(Exception):
     """The documentation could not be loaded; features answer ``null`` instead of failing."""
 
@@ -63,7 +108,13 @@ class DocsServer(LanguageServer):
 
     protocol: DocsProtocol
 
-    def __init__(self, cli_databases: list[Path], use_bundled: bool, cache_dir: Path) -> None:
+    def __init__(
+        self,
+        cli_databases: list[Path],
+        use_bundled: bool,
+        cache_dir: Path,
+        library: LibraryOptions | None = None,
+    ) -> None:
         super().__init__("docs-daemon", __version__, protocol_cls=DocsProtocol)
         self.cli_databases = cli_databases
         self.cli_bundled = use_bundled
@@ -72,6 +123,11 @@ class DocsServer(LanguageServer):
         self.reader = DocumentReader(self.documents)
         self.inference = InferenceClient()
         self.pages = PageCache(cache_dir)
+        self.library_options = library or LibraryOptions()
+        #: Made at ``initialized`` (see ``_workspace_docs``).
+        self.workspace_docs: WorkspaceDocs | None = None
+        self.documents.listeners.append(self._document_changed)
+        self._import_checks: dict[str, asyncio.TimerHandle] = {}
         self.store: DocStore | None = None
         #: Messages raised before ``initialized`` (e.g. bad settings) are shown after it.
         self._pending_messages: list[tuple[types.MessageType, str]] = []
@@ -89,20 +145,27 @@ class DocsServer(LanguageServer):
     # -- store lifecycle -------------------------------------------------------------------
 
     def database_paths(self) -> list[Path]:
-        """Databases in precedence order: settings, then ``--db``, then the bundled docs."""
-        paths = [*self.settings.databases, *self.cli_databases]
-        if self.settings.bundled and self.cli_bundled:
-            try:
-                paths.append(bundled_database_path())
-            except FileNotFoundError as error:
-                self.tell(types.MessageType.Error, str(error))
-        return paths
+        """Configured databases in precedence order: settings, then ``--db``."""
+        return [*self.settings.databases, *self.cli_databases]
+
+    def bundled_path(self) -> Path | None:
+        """The bundled standard-library docs, unless turned off."""
+        if not (self.settings.bundled and self.cli_bundled):
+            return None
+        try:
+            return bundled_database_path()
+        except FileNotFoundError as error:
+            self.tell(types.MessageType.Error, str(error))
+            return None
 
     def start_store(self) -> None:
         """Begin loading in the background; ``initialize`` is answered without waiting."""
         from docs_daemon.store import DocStore  # SQLAlchemy: imported after ``initialize``
 
-        store = DocStore(self.database_paths())
+        bundled = self.bundled_path()
+        if self.workspace_docs is not None:
+            self.workspace_docs.bundled = bundled
+        store = DocStore(self.database_paths(), stdlib=[bundled] if bundled else [])
         store.use_docsets(self.settings.docsets or None)
         store.add_listener(self._on_store_event)
         previous, self.store = self.store, store
@@ -127,6 +190,8 @@ class DocsServer(LanguageServer):
         """Stop watching and release the store (idempotent: shutdown, EOF and exit all call it)."""
         self.stop_watching()
         closing = [self.inference.close()]
+        if self.workspace_docs is not None:
+            closing.append(self.workspace_docs.close())
         if self.store is not None:
             closing.append(self.store.close())
         await asyncio.gather(*closing)
@@ -169,7 +234,13 @@ class DocsServer(LanguageServer):
                 for d in await store.docsets()
             ]
         state = "loading" if store.state in ("idle", "loading") else store.state
-        return {"state": state, "docsets": docsets, "error": store.error}
+        environment = None if self.workspace_docs is None else self.workspace_docs.environment
+        return {
+            "state": state,
+            "docsets": docsets,
+            "error": store.error,
+            "environment": None if environment is None else environment.describe(),
+        }
 
     async def send_status(self) -> None:
         self.protocol.notify(STATUS_METHOD, await self.status())
@@ -186,11 +257,47 @@ class DocsServer(LanguageServer):
         path = Path(unquote(urlparse(root).path))
         return path if path.is_dir() else None
 
-    def configure_inference(self) -> None:
-        """Tell inference where the workspace is and which environment's packages it sees."""
+    async def use_environment(self) -> None:
+        """Find the workspace's environment; point inference and the docsets at it."""
+        if self.workspace_docs is None:
+            self.workspace_docs = _workspace_docs(self, self.library_options)
+            self.workspace_docs.downloads = self.settings.downloads
+            self.workspace_docs.bundled = self.bundled_path()
         root = self.workspace_root()
-        paths = site_packages(self.settings.python, root, os.environ)
-        self.inference.configure(None if root is None else str(root), [str(p) for p in paths])
+        environment = await self.workspace_docs.use_environment(
+            self.settings.python, root, os.environ
+        )
+        paths = [] if environment is None else [str(p) for p in environment.site_packages]
+        self.inference.configure(None if root is None else str(root), paths)
+        for snapshot in self.documents.latest():
+            self._document_changed(snapshot)
+        await self.send_status()
+
+    def _document_changed(self, snapshot: Snapshot) -> None:
+        """A document's new version: look at its imports once typing pauses."""
+        uri = snapshot.uri
+        pending = self._import_checks.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._import_checks[uri] = loop.call_later(
+            IMPORT_CHECK_DELAY, lambda: self.spawn(self._check_imports(uri))
+        )
+
+    async def _check_imports(self, uri: str) -> None:
+        self._import_checks.pop(uri, None)
+        snapshot = next((s for s in self.documents.latest() if s.uri == uri), None)
+        docs = self.workspace_docs
+        if snapshot is None or docs is None or docs.environment is None:
+            return
+        if snapshot.length >= BIG_DOCUMENT:
+            imports = await asyncio.to_thread(snapshot.derive, parse_imports)
+        else:
+            imports = snapshot.derive(parse_imports)
+        docs.imports_seen(imports.modules)
 
     # -- messages and tasks ----------------------------------------------------------------
 
@@ -207,6 +314,10 @@ class DocsServer(LanguageServer):
         for kind, message in self._pending_messages:
             self.window_show_message(types.ShowMessageParams(type=kind, message=message))
         self._pending_messages.clear()
+
+    @property
+    def python_version(self) -> tuple[int, int] | None:
+        return None if self.workspace_docs is None else self.workspace_docs.python_version
 
     @property
     def lazy_symbol_locations(self) -> bool:
@@ -253,8 +364,10 @@ class DocsServer(LanguageServer):
         reload = (new.databases, new.bundled) != (self.settings.databases, self.settings.bundled)
         python_changed = new.python != self.settings.python
         self.settings = new
+        if self.workspace_docs is not None:
+            self.workspace_docs.downloads = new.downloads
         if python_changed and self._client_ready:
-            self.configure_inference()
+            self.spawn(self.use_environment())
         if self.store is not None:
             if reload:
                 self.start_store()
@@ -290,8 +403,13 @@ def _unwrap_settings(raw: Any) -> Any:
     return raw
 
 
-def create_server(cli_databases: list[Path], use_bundled: bool, cache_dir: Path) -> DocsServer:
-    server = DocsServer(cli_databases, use_bundled, cache_dir)
+def create_server(
+    cli_databases: list[Path],
+    use_bundled: bool,
+    cache_dir: Path,
+    library: LibraryOptions | None = None,
+) -> DocsServer:
+    server = DocsServer(cli_databases, use_bundled, cache_dir, library)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: DocsServer, params: types.InitializeParams) -> None:
@@ -305,7 +423,7 @@ def create_server(cli_databases: list[Path], use_bundled: bool, cache_dir: Path)
     def initialized(ls: DocsServer, params: types.InitializedParams) -> None:
         if ls.store is None:
             ls.start_store()
-        ls.configure_inference()
+        ls.spawn(ls.use_environment())
         ls.spawn(ls.inference.start())  # warm before the first question needs it
         ls.flush_messages()
         window = ls.client_capabilities.window
@@ -445,7 +563,10 @@ def run_server(args: argparse.Namespace) -> int:
     """``docs-daemon serve``: run until the client says exit, closes stdin, or dies."""
     _configure_logging(args.log_file, args.log_level)
     server = create_server(
-        list(args.databases), not args.no_bundled, args.cache_dir or default_cache_dir()
+        list(args.databases),
+        not args.no_bundled,
+        args.cache_dir or default_cache_dir(),
+        LibraryOptions(args.data_dir, args.python_docs_url, tuple(_mirrors(args.mirror))),
     )
     if args.tcp or args.ws:
         _warn_if_exposed(args.host)

@@ -40,5 +40,5 @@ def require_tool(name: str, install_hint: str) -> str:
 def real_venv(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Venv:
     """A real virtual environment with werkzeug, jinja2 and django installed from PyPI by pip
     (pinned in ``tests/venvs.py``; built once, kept in pytest's cache directory)."""
-    cache = pytestconfig.cache
+    cache = getattr(pytestconfig, "cache", None)  # absent under -p no:cacheprovider
     return cached_venv(cache.mkdir("venvs") if cache else tmp_path_factory.mktemp("venvs"))

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from queue import Empty, Queue
 from typing import Any
@@ -33,6 +33,11 @@ class WireServer:
             env={**os.environ, **(env or {})},
         )
         self.messages: Queue[dict[str, Any]] = Queue()
+        #: How to answer the server's own requests, by method (default: a null result).
+        self.answers: dict[str, Callable[[Any], Any]] = {}
+        #: Every request and every notification the server sent, in order.
+        self.server_requests: list[dict[str, Any]] = []
+        self.notifications: list[dict[str, Any]] = []
         self._next_id = 1000
         threading.Thread(target=self._read, daemon=True).start()
         self.stderr_lines: list[bytes] = []
@@ -69,7 +74,10 @@ class WireServer:
 
     def _accept(self, body: bytes | None) -> None:
         if body is not None:
-            self.messages.put(json.loads(body))
+            message = json.loads(body)
+            if "method" in message and "id" not in message:
+                self.notifications.append(message)
+            self.messages.put(message)
 
     def send_raw(self, data: bytes) -> None:
         assert self.process.stdin is not None
@@ -99,8 +107,11 @@ class WireServer:
                 message = self.messages.get(timeout=remaining)
             except Empty:
                 continue
-            if "method" in message and "id" in message:  # a request from the server: accept it
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+            if "method" in message and "id" in message:  # a request from the server: answer it
+                self.server_requests.append(message)
+                answer = self.answers.get(message["method"], lambda params: None)
+                result = answer(message.get("params"))
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
             if predicate(message):
                 return message
 
@@ -124,10 +135,11 @@ class WireServer:
             {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
         )
 
-    def hover(self, uri: str, line: int, character: int) -> dict[str, Any]:
+    def hover(self, uri: str, line: int, character: int, timeout: float = 10.0) -> dict[str, Any]:
         return self.request(
             "textDocument/hover",
             {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}},
+            timeout,
         )
 
     def close(self) -> int:

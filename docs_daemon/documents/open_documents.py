@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import Context, ContextVar, copy_context
 
@@ -43,6 +43,9 @@ class OpenDocuments:
         self._revisions = itertools.count(1)
         #: Position units agreed in ``initialize``.
         self.encoding: Encoding = "utf-16"
+        #: Called with each new version of a document (as it is read from the stream): keep
+        #: them cheap, they run before the next message is looked at.
+        self.listeners: list[Callable[[Snapshot], None]] = []
 
     def get(self, uri: str) -> Snapshot | None:
         """The document as the current request found it (the latest outside a request)."""
@@ -86,3 +89,12 @@ class OpenDocuments:
 
     def _publish(self, uri: str, snapshot: Snapshot) -> None:
         self._documents = {**self._documents, uri: snapshot}
+        for listener in self.listeners:
+            try:
+                listener(snapshot)
+            except Exception:
+                log.exception("a document listener failed on %s", uri)
+
+    def latest(self) -> list[Snapshot]:
+        """Every open document at its newest version (outside any request's view)."""
+        return list(self._documents.values())

@@ -35,6 +35,11 @@ class FeatureContext(Protocol):
     def pages(self) -> PageCache: ...
 
     @property
+    def python_version(self) -> tuple[int, int] | None:
+        """The workspace environment's Python version, once known."""
+        ...
+
+    @property
     def lazy_symbol_locations(self) -> bool:
         """The client resolves workspace symbols' locations lazily (``workspaceSymbol/resolve``)."""
         ...

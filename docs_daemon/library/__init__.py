@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         PYTHON_DOCS_URL,
         AddResult,
         add_distribution,
+        add_docstrings,
         add_python_docs,
         python_name,
     )
@@ -30,6 +31,7 @@ _HOMES = {
     "PYTHON_DOCS_URL": "add",
     "AddResult": "add",
     "add_distribution": "add",
+    "add_docstrings": "add",
     "add_python_docs": "add",
     "python_name": "add",
     "InstalledDocset": "catalog",
@@ -69,6 +71,7 @@ __all__ = [
     "ProgressEvent",
     "UpdateResult",
     "add_distribution",
+    "add_docstrings",
     "add_python_docs",
     "default_root",
     "find_official_docs",

@@ -165,6 +165,25 @@ async def add_distribution(
             return dataclasses.replace(added, warnings=(str(missing), *added.warnings))
 
 
+async def add_docstrings(
+    library: Library,
+    distribution: Distribution,
+    environment: Environment | None = None,
+    *,
+    progress: ProgressCallback = ignore_progress,
+) -> AddResult:
+    """The installed package's docstrings as its docset, offline, unless a docset of it is
+    installed already (then that one, ``reused``): what an editor needs at once when a file
+    imports a library the user has no docs of."""
+    started = time.monotonic()
+    async with claim(library, distribution.key, replace=False, progress=progress) as claimed:
+        if claimed.ready is not None:
+            return AddResult(claimed.ready, reused=True)
+        added = await install_docstrings(library, distribution, environment, "", progress, started)
+        assert added is not None  # no digest to match: always built
+        return added
+
+
 async def install_docstrings(
     library: Library,
     distribution: Distribution,

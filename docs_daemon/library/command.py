@@ -66,12 +66,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _common(parser: argparse.ArgumentParser, *, environment: bool, network: bool) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        metavar="DIR",
-        help="the library (default: $XDG_DATA_HOME/docs-daemon, ~/.local/share/docs-daemon)",
-    )
+    add_library_options(parser, network=network)
     if environment:
         parser.add_argument(
             "--python",
@@ -79,6 +74,19 @@ def _common(parser: argparse.ArgumentParser, *, environment: bool, network: bool
             help="the environment: an interpreter, a venv or a prefix (default: $VIRTUAL_ENV, "
             "$CONDA_PREFIX, .venv or venv here, python3 on PATH)",
         )
+    if network:
+        parser.add_argument("--quiet", action="store_true", help="no progress, only results")
+
+
+def add_library_options(parser: argparse.ArgumentParser, *, network: bool) -> None:
+    """``--data-dir`` (and, for commands that fetch, ``--python-docs-url`` and ``--mirror``):
+    shared by the library's commands and ``serve``."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="the library (default: $XDG_DATA_HOME/docs-daemon, ~/.local/share/docs-daemon)",
+    )
     if network:
         parser.add_argument(
             "--python-docs-url",
@@ -92,7 +100,6 @@ def _common(parser: argparse.ArgumentParser, *, environment: bool, network: bool
             metavar="PUBLIC=MIRROR",
             help="fetch URLs starting with PUBLIC from MIRROR instead (repeatable)",
         )
-        parser.add_argument("--quiet", action="store_true", help="no progress, only results")
 
 
 def run_library_command(args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ class SmallContext:
     pages: PageCache
     inference: InferenceClient | None = None
     settings: Settings = field(default_factory=Settings)
+    python_version: tuple[int, int] | None = None
     lazy_symbol_locations: bool = False
     told: list[str] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)

@@ -114,8 +114,7 @@ def test_docstrings_say_so_and_link_their_source() -> None:
     entry = _docstring_entry()
     note = provenance_note(entry, "3.1.6", (3, 13))
     assert note == (
-        "*From the docstrings of the installed jinja2 3.1.6: "
-        "its official docs are not downloaded.*"
+        "*From the docstrings of the installed jinja2 3.1.6: its official docs are not downloaded.*"
     )
     assert hover_markdown(entry, 1000, note) == (
         "```python\nclass jinja2.Template(source)\n```\n\n"
