@@ -67,7 +67,8 @@ SITES = [
          "/werkzeug/", [("/werkzeug/en/stable/", DOCS / "python-werkzeug-doc/html")],
          ("/werkzeug/", "/werkzeug/en/stable/")),
     Site("jinja2", DOCS / "python-jinja2-doc/html", "https://jinja.palletsprojects.com/",
-         "/jinja/", [("/jinja/en/3.1.x/", DOCS / "python-jinja2-doc/html")],
+         "/jinja/", [("/jinja/en/3.1.x/", DOCS / "python-jinja2-doc/html"),
+                     ("/jinja/en/stable/", DOCS / "python-jinja2-doc/html")],
          ("/jinja/", "/jinja/en/stable/")),
     Site("django", DOCS / "python-django-doc/html", "https://docs.djangoproject.com/",
          "/django/", [("/django/en/5.2/", DOCS / "python-django-doc/html")],
@@ -165,6 +166,8 @@ def main() -> int:
         if site.redirect:
             server.redirect(*site.redirect)
         mirrors.append((site.public, server.url + site.prefix.strip("/") + "/"))
+    # docs.djangoproject.com publishes its inventory at _objects/ (the registry says so).
+    server.file("/django/en/5.2/_objects/", DOCS / "python-django-doc/html/objects.inv")
     server.file("/python/3.11/archives/python-3.11-docs-html.tar.bz2", python_archive())
     policy = FetchPolicy(mirrors=tuple(mirrors))
     rows: list[Row] = []

@@ -361,6 +361,10 @@ async def _download_archive(
         except FetchError as error:
             if error.status == 404 and index + 1 < len(urls):
                 continue
+            if error.status == 404 and len(urls) > 1:
+                raise LibraryError(
+                    f"{name}: no documentation archive at {' or '.join(urls)} (HTTP 404)"
+                ) from None
             raise
         finally:
             temp.unlink(missing_ok=True)

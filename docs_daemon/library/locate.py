@@ -164,7 +164,7 @@ async def locate(
     last = f"; last problem: {problem}" if problem else ""
     raise NoOfficialDocsError(
         f"{name}: no Sphinx objects.inv with Python objects at {tried} "
-        f"({probes} places tried{last})"
+        f"({probes} place{'' if probes == 1 else 's'} tried{last})"
     )
 
 

@@ -148,3 +148,12 @@ async def test_hostile_python_archive(sites: Sites, library: Library, tmp_path: 
 async def test_python_version_must_be_x_y(library: Library, version: str) -> None:
     with pytest.raises(LibraryError, match=r"give the version as 3\.X"):
         await add_python_docs(library, version)
+
+
+async def test_unpublished_version(sites: Sites, library: Library) -> None:
+    base = sites.server.url + "py-none/"
+    with pytest.raises(
+        LibraryError,
+        match=r"^python@3\.99: no documentation archive at .*3\.99/archives/python-3\.99-docs-html\.tar\.bz2 or .*\.zip \(HTTP 404\)$",
+    ):
+        await add_python_docs(library, "3.99", base_url=base, policy=sites.policy())
