@@ -24,10 +24,18 @@ from docs_daemon.library.progress import ProgressEvent
 class ProgressDisplay:
     """A :data:`ProgressCallback` for the CLI (on stderr); use it as a context manager."""
 
-    def __init__(self, *, quiet: bool = False, stream: TextIO | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        quiet: bool = False,
+        stream: TextIO | None = None,
+        force_terminal: bool | None = None,
+    ) -> None:
         self.stream = stream or sys.stderr
         self.quiet = quiet
-        self._console = Console(file=self.stream, highlight=False, emoji=False)
+        self._console = Console(
+            file=self.stream, highlight=False, emoji=False, force_terminal=force_terminal
+        )
         self._bar: Progress | None = None
         self._task: TaskID | None = None
         self._stage = ""
