@@ -20,7 +20,7 @@ from pathlib import Path
 import filelock
 
 from docs_daemon.library.errors import LibraryError
-from docs_daemon.schema import APPLICATION_ID, SCHEMA_VERSION
+from docs_daemon.schema import SCHEMA_VERSION, ForeignFileError, OtherVersionError, identify
 
 SUFFIX = ".sqlite"
 #: A library name: a normalised distribution name, or ``python@X.Y``.
@@ -158,23 +158,24 @@ class Library:
 
 
 def read_installed(path: Path) -> InstalledDocset:
-    """Describe the docset file at ``path`` from its ``meta`` and ``docsets`` rows."""
+    """Describe the docset file at ``path`` from its ``docsets`` row, once it is known to be
+    a docs-daemon database of this schema (the check the builder and the store share)."""
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             connection.row_factory = sqlite3.Row
-            meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
-            if meta.get("application") != APPLICATION_ID:
-                raise LibraryError(f"{path}: not a docs-daemon database")
-            if meta.get("schema_version") != str(SCHEMA_VERSION):
-                raise LibraryError(
-                    f"{path}: built for schema {meta.get('schema_version')}, this version "
-                    f"reads {SCHEMA_VERSION} (docs-daemon update rebuilds it)"
-                )
+            identify(connection)
             rows = connection.execute("SELECT * FROM docsets").fetchall()
         finally:
             connection.close()
         size = path.stat().st_size
+    except OtherVersionError as error:
+        raise LibraryError(
+            f"{path}: built for schema {error.found}, this version reads {SCHEMA_VERSION} "
+            f"(docs-daemon add {path.stem} --force rebuilds it)"
+        ) from None
+    except ForeignFileError as error:
+        raise LibraryError(f"{path}: not a docs-daemon database ({error})") from None
     except sqlite3.Error as error:
         raise LibraryError(f"{path}: unreadable ({error})") from None
     except OSError as error:

@@ -174,3 +174,42 @@ def test_add_python_from_a_mirror_url(spec: str, sites: Sites, tmp_path: Path) -
         "downloading " + sites.server.url + "py-cli/3.11/archives/python-3.11-docs-html.zip"
         in added.stderr
     )
+
+
+def test_a_file_of_another_schema_is_named_and_replaced_by_force(
+    real_venv: Venv, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from docs_daemon.schema import SCHEMA_VERSION
+
+    library = Library(tmp_path / "docs-daemon")
+    library.root.mkdir()
+    old = sqlite3.connect(library.path_for("jinja2"))
+    old.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);"
+        "INSERT INTO meta VALUES ('application', 'docs-daemon'), ('schema_version', '1');"
+    )
+    old.commit()
+    old.close()
+    problems: list[str] = []
+    assert library.docsets(problems) == []
+    assert problems == [
+        f"{library.path_for('jinja2')}: built for schema 1, this version reads {SCHEMA_VERSION} "
+        "(docs-daemon add jinja2 --force rebuilds it)"
+    ]
+    listed = run("list", data=tmp_path)
+    assert listed.stderr == f"warning: {problems[0]}\n"
+    added = run(
+        "add",
+        "jinja2",
+        "--from",
+        JINJA_HTML,
+        "--force",
+        "--python",
+        real_venv.path,
+        "--quiet",
+        data=tmp_path,
+    )
+    assert added.returncode == 0, added.stderr
+    assert [d.name for d in library.docsets()] == ["jinja2"]
