@@ -1,0 +1,101 @@
+"""Deterministic, stratified sampling of hover positions.
+
+Files are taken in a seeded order that alternates between the six packages (so the largest
+does not dominate); from each file at most ``per_file`` positions of each shape are asked of
+the oracle, in a seeded order. A position is kept while its shape still has room: up to
+``stdlib_quota`` whose target is in the standard library (documented or not) and up to
+``other_quota`` for every other verdict. The oracle never sees the server's answers, so the
+same pins, seed and quotas give the same positions before and after any server change.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from realcode.corpus import package_of
+from realcode.sites import SHAPES, Site
+
+SEED = 20240611
+#: Files asked of the oracle at once (fixed: the positions asked depend on it).
+BATCH_FILES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Quotas:
+    stdlib: int
+    other: int
+    per_file: int
+    max_files: int
+
+
+FULL = Quotas(stdlib=300, other=100, per_file=10, max_files=150)
+QUICK = Quotas(stdlib=30, other=12, per_file=4, max_files=24)
+
+
+def file_order(files: Sequence[str]) -> list[str]:
+    """A seeded shuffle per package, interleaved round-robin across packages."""
+    rng = random.Random(SEED)
+    by_package: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(files):
+        by_package[package_of(path)].append(path)
+    queues = []
+    for package in sorted(by_package):
+        paths = by_package[package]
+        rng.shuffle(paths)
+        queues.append(paths)
+    ordered: list[str] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                ordered.append(queue.pop(0))
+    return ordered
+
+
+def candidates(path: str, sites: Sequence[Site], per_file: int) -> list[Site]:
+    """Up to ``per_file`` positions of each shape from one file, in a seeded order."""
+    rng = random.Random(f"{SEED}:{path}")
+    chosen: list[Site] = []
+    for shape in SHAPES:
+        of_shape = [site for site in sites if site.shape == shape]
+        rng.shuffle(of_shape)
+        chosen += of_shape[:per_file]
+    return chosen
+
+
+def select(
+    order: Sequence[str],
+    sites_of: Callable[[str], Sequence[Site]],
+    quotas: Quotas,
+    ask: Callable[[list[tuple[str, list[Site]]]], None],
+    is_stdlib: Callable[[Site], bool],
+) -> list[Site]:
+    """Walk files in ``order`` in fixed batches: ``ask`` the oracle about a batch, then keep
+    positions in order while their shape and kind have room."""
+    room = {(shape, kind): 0 for shape in SHAPES for kind in (True, False)}
+    limit = {True: quotas.stdlib, False: quotas.other}
+    kept: list[Site] = []
+    files = list(order[: quotas.max_files])
+    for start in range(0, len(files), BATCH_FILES):
+        if all(room[key] >= limit[key[1]] for key in room):
+            break
+        open_shapes = {s for s in SHAPES if any(room[(s, k)] < limit[k] for k in (True, False))}
+        batch = []
+        for path in files[start : start + BATCH_FILES]:
+            picked = [
+                site
+                for site in candidates(path, sites_of(path), quotas.per_file)
+                if site.shape in open_shapes
+            ]
+            if picked:
+                batch.append((path, picked))
+        ask(batch)
+        for _, picked in batch:
+            for site in picked:
+                key = (site.shape, is_stdlib(site))
+                if room[key] < limit[key[1]]:
+                    room[key] += 1
+                    kept.append(site)
+    return kept
