@@ -22,6 +22,8 @@ import jedi
 #: Seconds one ``goto`` may take before the position counts as undecided.
 GOTO_SECONDS = 4
 
+TIMEOUT = "timeout"
+
 #: One definition as jedi gave it: full name, type, module name, module path.
 Raw = list[dict[str, Any]]
 
@@ -77,10 +79,15 @@ def goto_file(venv: str, root: str, path: str, positions: list[tuple[int, int]])
                 ]
             )
         except _Timeout:
-            answers.append([{"error": "timeout"}])
-            script = _script(venv, root, path)  # its caches may be half-filled
+            answers.append([{"error": TIMEOUT}])
+            # The interrupted call may have left the caches half-filled and the pipe to the
+            # environment's subprocess mid-message: start both afresh.
+            _ENVIRONMENT.clear()
+            script = _script(venv, root, path)
         except Exception as error:  # jedi's own bugs: the position is undecided
             answers.append([{"error": f"{type(error).__name__}: {error}"[:200]}])
+            _ENVIRONMENT.clear()
+            script = _script(venv, root, path)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     return answers
@@ -98,7 +105,13 @@ class Oracle:
     def __post_init__(self) -> None:
         self.answers: dict[str, Raw] = {}
         if self.cache_file.exists():
-            self.answers = json.loads(self.cache_file.read_text())
+            cached: dict[str, Raw] = json.loads(self.cache_file.read_text())
+            # Failures other than a timeout may be passing (a crashed subprocess): ask again.
+            self.answers = {
+                key: raw
+                for key, raw in cached.items()
+                if not any(d.get("error") not in (None, TIMEOUT) for d in raw)
+            }
 
     def ask(self, requests: Iterable[tuple[str, list[tuple[str, int, int]]]]) -> None:
         """Fill answers for ``(path, [(key, line, column)])``; known keys are skipped."""
