@@ -64,32 +64,30 @@ def goto_file(venv: str, root: str, path: str, positions: list[tuple[int, int]])
     script = _script(venv, root, path)
     answers: list[Raw] = []
     for line, column in positions:
+        answer: Raw
         signal.setitimer(signal.ITIMER_REAL, GOTO_SECONDS, 0.5)  # repeats until cleared
         try:
-            names = script.goto(line + 1, column, follow_imports=True)
-            answers.append(
-                [
-                    {
-                        "full_name": name.full_name,
-                        "type": name.type,
-                        "module": name.module_name,
-                        "path": str(name.module_path) if name.module_path else None,
-                    }
-                    for name in names
-                ]
-            )
+            answer = [
+                {
+                    "full_name": name.full_name,
+                    "type": name.type,
+                    "module": name.module_name,
+                    "path": str(name.module_path) if name.module_path else None,
+                }
+                for name in script.goto(line + 1, column, follow_imports=True)
+            ]
         except _Timeout:
-            answers.append([{"error": TIMEOUT}])
-            # The interrupted call may have left the caches half-filled and the pipe to the
+            answer = [{"error": TIMEOUT}]
+        except Exception as error:  # jedi's own bugs: the position is undecided
+            answer = [{"error": f"{type(error).__name__}: {error}"[:200]}]
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        answers.append(answer)
+        if "error" in answer[0]:
+            # The failed call may have left caches half-filled and the pipe to the
             # environment's subprocess mid-message: start both afresh.
             _ENVIRONMENT.clear()
             script = _script(venv, root, path)
-        except Exception as error:  # jedi's own bugs: the position is undecided
-            answers.append([{"error": f"{type(error).__name__}: {error}"[:200]}])
-            _ENVIRONMENT.clear()
-            script = _script(venv, root, path)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
     return answers
 
 

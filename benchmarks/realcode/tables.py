@@ -116,7 +116,7 @@ def report(
         *_shadow_section(scan, context.bare_names),
         *_speed_section(judged, hovered, isolated, peers),
         *_examples(judged),
-        *_stability(judged, hovered),
+        *_stability(judged, hovered, context.returncode),
     ]
     return "\n".join(lines) + "\n"
 
@@ -361,7 +361,7 @@ def _examples(judged: Sequence[Judged]) -> list[str]:
     return [*lines, ""]
 
 
-def _stability(judged: Sequence[Judged], hovered: Hovered) -> list[str]:
+def _stability(judged: Sequence[Judged], hovered: Hovered, returncode: int) -> list[str]:
     unstable = [j for j in judged if j.unstable]
     unparsed = [j for j in judged if j.outcome == "unparsed"]
     lines = ["## Checks", ""]
@@ -370,7 +370,7 @@ def _stability(judged: Sequence[Judged], hovered: Hovered) -> list[str]:
         + (f" (e.g. `{unstable[0].site.key}`)" if unstable else "")
     )
     lines.append(f"- hovers this benchmark could not read: {len(unparsed)}")
-    lines.append(f"- request errors: {len(hovered.errors)}")
+    lines.append(f"- request errors: {len(hovered.errors)}; server exit code: {returncode}")
     lines.append(
         "- the oracle's own accuracy, hand-checked: see "
         "[accuracy-oracle-check.md](accuracy-oracle-check.md)"
