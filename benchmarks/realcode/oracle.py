@@ -83,7 +83,7 @@ def goto_file(venv: str, root: str, path: str, positions: list[tuple[int, int]])
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         answers.append(answer)
-        if "error" in answer[0]:
+        if answer and "error" in answer[0]:
             # The failed call may have left caches half-filled and the pipe to the
             # environment's subprocess mid-message: start both afresh.
             _ENVIRONMENT.clear()
