@@ -39,6 +39,10 @@ from realcode.verdicts import DOCUMENTED, DocsNames, Verdict, verdict  # noqa: E
 RESULTS = BENCH / "results"
 BUNDLED = ROOT / "data" / "python-3.11.sqlite"
 PEER_JEDI = BENCH / ".peers" / "bin" / "jedi-language-server"
+#: Settings every run gets: the scratch venv as the workspace's Python (set below) and no
+#: downloads, so answers come from what is on disk. A server that predates a key says so in
+#: a message and keeps serving.
+SERVER_OPTIONS: dict[str, str] = {"downloads": "never"}
 #: The jedi the oracle was validated with: another version may pick other positions.
 ORACLE_JEDI = "0.20.1"
 
@@ -113,7 +117,9 @@ async def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="docs-daemon-accuracy-") as tmp:
         argv = server_argv(args, Path(tmp) / "cache")
         print(f"server: {' '.join(argv)}", flush=True)
-        client = await drive.start(argv, found.site_packages)
+        client = await drive.start(
+            argv, found.site_packages, SERVER_OPTIONS | {"python": str(found.python)}
+        )
         try:
             hovered = await drive.hover_sample(client, found.site_packages, chosen, sources)
             print(f"server: hovered {len(hovered.answers)} positions twice", flush=True)

@@ -12,6 +12,7 @@ import random
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH)]
@@ -28,11 +29,11 @@ def main() -> int:
     args = parser.parse_args()
     positions = json.loads(args.json.read_text())["positions"]
     root = corpus.site_packages(corpus.ensure_venv(corpus.default_cache_dir()))
-    by_shape = defaultdict(list)
+    by_shape: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
     for position in positions:
         by_shape[position["shape"]].append(position)
     rng = random.Random(args.seed)
-    picked = []
+    picked: list[dict[str, Any]] = []
     shapes = sorted(by_shape)
     while len(picked) < args.count and any(by_shape.values()):
         for shape in shapes:

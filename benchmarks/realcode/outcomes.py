@@ -35,7 +35,9 @@ class Judged:
     def outcome(self) -> str:
         kind = self.answer.kind
         if kind == "definite":
-            return "right" if self.answer.names[0] == self.verdict.target else "wrong"
+            shown = self.answer.names[0]
+            expected = self.verdict.target if self.documented else self.verdict.name
+            return "right" if shown == expected else "wrong"
         return kind
 
     @property
@@ -44,10 +46,10 @@ class Judged:
 
     @property
     def correct(self) -> bool:
-        """Right for a documented target; silent for one without docs."""
+        """Right for a documented target; silent (or exactly right) for one without docs."""
         if self.documented:
             return self.outcome == "right"
-        return self.outcome == "empty"
+        return self.outcome in ("empty", "right")
 
 
 def percent(part: int, whole: int) -> str:

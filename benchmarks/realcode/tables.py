@@ -96,10 +96,11 @@ def report(
         "",
         "## Per category",
         "",
-        "Right = the definite entry shown is the oracle's; wrong = a definite entry that is not "
-        "(any entry is wrong for a target without docs); hedged = the candidates list "
-        "(in brackets: lists holding the right entry); correct = right for a documented target, "
-        "empty for one without docs.",
+        "Right = the definite entry shown is the oracle's (for a third-party or same-package "
+        "target: exactly the oracle's full name); wrong = any other definite entry (a stdlib "
+        "entry on a third-party name, any entry on a stdlib target without docs); hedged = the "
+        "candidates list (in brackets: lists holding the right entry); correct = right for a "
+        "documented target, empty or right for one without stdlib docs.",
         "",
         *_table(judged, "category", [(c, CATEGORY_LABELS[c]) for c in CATEGORIES]),
         "",

@@ -60,6 +60,9 @@ class Verdict:
     target: str | None
     #: What the oracle said, for people reading the report.
     said: str
+    #: The oracle's full name of a third-party or same-package target: a server that documents
+    #: installed libraries is right to show exactly that entry.
+    name: str | None = None
 
 
 class DocsNames:
@@ -149,7 +152,7 @@ def verdict(raw: Raw, site_path: str, root: Path, names: DocsNames) -> Verdict:
     categories = {v.category for v in found}
     if categories <= {"third-party", "same-package", "not-in-docs"}:
         first = sorted(found, key=lambda v: CATEGORIES.index(v.category))[0]
-        return Verdict(first.category, None, said)
+        return Verdict(first.category, None, said)  # no one name to be right with
     return Verdict("undecided", None, f"disagreeing definitions: {said}")
 
 
@@ -165,14 +168,13 @@ def _one(
     said = f"{full_name or '?'} ({definition.get('type')}, {module or '?'})"
     where = _where(path, module, full_name, site_path, root)
     if where not in DOCUMENTED:
-        return Verdict(where, None, said)
+        return Verdict(where, None, said, full_name)
     if not full_name:
         return Verdict("undecided", None, said)
     target = names.documented(full_name)
     if target is None:
         return Verdict("not-in-docs", None, said)
-    category = "builtin" if full_name.startswith("builtins.") else "stdlib"
-    return Verdict(category, target, said)
+    return Verdict(where, target, said)
 
 
 def _where(path: str, module: str, full_name: str | None, site_path: str, root: Path) -> str:
