@@ -104,7 +104,8 @@ async def run(args: argparse.Namespace) -> int:
         lambda path: analysed[path].sites,
         quotas,
         ask,
-        lambda site: judge(site).category in (*DOCUMENTED, "not-in-docs"),
+        lambda site: _kind(judge(site)),
+        lambda site: site.name in names.names,
     )
     oracle_done = time.perf_counter()
     print(f"oracle: {len(chosen)} positions in {oracle_done - started:.0f} s", flush=True)
@@ -151,6 +152,8 @@ async def run(args: argparse.Namespace) -> int:
                 [str(PEER_JEDI)],
                 found.site_packages,
                 {"workspace": {"extraPaths": [str(found.site_packages)]}},
+                # a parse cache of its own: a shared one can hold files truncated by others
+                env={"XDG_CACHE_HOME": str(Path(tmp) / "peer-cache")},
             )
             try:
                 peers.append(
@@ -198,6 +201,12 @@ async def run(args: argparse.Namespace) -> int:
     if unparsed > len(judged) // 100:
         print(f"warning: {unparsed} hovers not understood: update realcode/answers.py")
     return 0
+
+
+def _kind(judged: Verdict) -> str:
+    if judged.category in DOCUMENTED:
+        return "documented"
+    return "stdlib" if judged.category == "not-in-docs" else "other"
 
 
 def _first_flow_sites(chosen: list[sites.Site], exclude: str) -> list[tuple[str, sites.Site]]:

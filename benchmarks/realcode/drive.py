@@ -38,10 +38,12 @@ class Isolation:
     background: list[float]
 
 
-async def start(argv: Sequence[str], root: Path, options: Any = None) -> LspClient:
+async def start(
+    argv: Sequence[str], root: Path, options: Any = None, env: dict[str, str] | None = None
+) -> LspClient:
     """Spawn and initialize; any failure here is fatal for the run (SystemExit, non-zero)."""
     try:
-        client = await LspClient.spawn(argv)
+        client = await LspClient.spawn(argv, env=env)
         await client.initialize(root, options)
     except Exception as error:
         raise SystemExit(f"error: the server {' '.join(argv)} did not start: {error}") from error

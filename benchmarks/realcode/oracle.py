@@ -8,8 +8,11 @@ once), never sees the server's answers, and its raw answers are cached by positi
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -46,6 +49,9 @@ def _quiet_timeouts(unraisable: Any) -> None:
 
 def _script(venv: str, root: str, path: str) -> jedi.Script:
     if "env" not in _ENVIRONMENT:
+        # jedi's on-disk parse cache is written in place: two processes (or one killed) can
+        # leave a truncated file that fails every later run. Each worker gets its own.
+        jedi.settings.cache_directory = str(Path(_ENVIRONMENT["cache_root"]) / str(os.getpid()))
         _ENVIRONMENT["env"] = jedi.create_environment(venv, safe=False)
         _ENVIRONMENT["project"] = jedi.Project(root, environment_path=venv)
     full = Path(root) / path
@@ -57,8 +63,11 @@ def _script(venv: str, root: str, path: str) -> jedi.Script:
     )
 
 
-def goto_file(venv: str, root: str, path: str, positions: list[tuple[int, int]]) -> list[Raw]:
+def goto_file(
+    venv: str, root: str, cache_root: str, path: str, positions: list[tuple[int, int]]
+) -> list[Raw]:
     """jedi's definitions for each (0-based line, character) of one file."""
+    _ENVIRONMENT.setdefault("cache_root", cache_root)
     signal.signal(signal.SIGALRM, _alarm)
     sys.unraisablehook = _quiet_timeouts
     script = _script(venv, root, path)
@@ -86,7 +95,8 @@ def goto_file(venv: str, root: str, path: str, positions: list[tuple[int, int]])
         if answer and "error" in answer[0]:
             # The failed call may have left caches half-filled and the pipe to the
             # environment's subprocess mid-message: start both afresh.
-            _ENVIRONMENT.clear()
+            for key in ("env", "project"):
+                _ENVIRONMENT.pop(key, None)
             script = _script(venv, root, path)
     return answers
 
@@ -120,6 +130,7 @@ class Oracle:
                 todo.append((path, missing))
         if not todo:
             return
+        cache_root = tempfile.mkdtemp(prefix="docs-daemon-oracle-")
         with ProcessPoolExecutor(self.workers) as pool:
             futures = [
                 (
@@ -128,6 +139,7 @@ class Oracle:
                         goto_file,
                         str(self.venv),
                         str(self.root),
+                        cache_root,
                         path,
                         [(line, column) for _, line, column in positions],
                     ),
@@ -137,6 +149,7 @@ class Oracle:
             for positions, future in futures:
                 for (key, _, _), answer in zip(positions, future.result(), strict=True):
                     self.answers[key] = answer
+        shutil.rmtree(cache_root, ignore_errors=True)
         self.save()
 
     def save(self) -> None:

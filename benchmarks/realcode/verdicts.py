@@ -29,6 +29,7 @@ CATEGORY_LABELS = {
 
 #: Private or platform modules and classes whose public, documented spelling differs.
 ALIASES = {
+    "setuptools._distutils": "distutils",
     "posixpath": "os.path",
     "ntpath": "os.path",
     "genericpath": "os.path",
@@ -50,6 +51,8 @@ ALIASES = {
 }
 #: Modules never imported to walk class bases (importing them has effects).
 _NO_IMPORT = frozenset({"antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo"})
+#: setuptools installs its own copy of distutils in place of the stdlib's (same API).
+DISTUTILS_COPY = "setuptools/_distutils/"
 _STDLIB_PATH = sysconfig.get_paths()["stdlib"]
 
 
@@ -70,8 +73,10 @@ class DocsNames:
 
     def __init__(self, database: Path) -> None:
         with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
-            rows = connection.execute("SELECT qualname FROM entries").fetchall()
+            rows = connection.execute("SELECT qualname, name FROM entries").fetchall()
         self.entries = frozenset(row[0] for row in rows)
+        #: Last parts of the qualified names: a documented target is always one of these.
+        self.names = frozenset(row[1] for row in rows)
 
     def documented(self, full_name: str) -> str | None:
         """``builtins.str.split`` -> ``str.split``; ``_io.TextIOWrapper.write`` ->
@@ -184,6 +189,8 @@ def _where(path: str, module: str, full_name: str | None, site_path: str, root: 
         resolved = Path(path)
         if resolved.is_relative_to(root):
             relative = resolved.relative_to(root).as_posix()
+            if relative.startswith(DISTUTILS_COPY):
+                return "stdlib"  # setuptools' distutils, which Python 3.11 documents
             same = package_of(relative) == package_of(site_path)
             return "same-package" if same else "third-party"
         if path.startswith(_STDLIB_PATH) and "site-packages" not in path:
