@@ -36,7 +36,7 @@ class Quotas:
     max_files: int
 
 
-FULL = Quotas(stdlib=300, other=150, per_file=10, docs_per_file=12, max_files=150)
+FULL = Quotas(stdlib=300, other=150, per_file=10, docs_per_file=6, max_files=150)
 QUICK = Quotas(stdlib=30, other=12, per_file=4, docs_per_file=4, max_files=24)
 
 
