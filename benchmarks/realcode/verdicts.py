@@ -51,6 +51,9 @@ ALIASES = {
 }
 #: Modules never imported to walk class bases (importing them has effects).
 _NO_IMPORT = frozenset({"antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo"})
+DECORATORS = frozenset(
+    {"builtins.classmethod", "builtins.staticmethod", "builtins.property", "functools.partial"}
+)
 #: setuptools installs its own copy of distutils in place of the stdlib's (same API).
 DISTUTILS_COPY = "setuptools/_distutils/"
 _STDLIB_PATH = sysconfig.get_paths()["stdlib"]
@@ -171,6 +174,10 @@ def _one(
     module = definition.get("module") or ""
     path = definition.get("path") or ""
     said = f"{full_name or '?'} ({definition.get('type')}, {module or '?'})"
+    if definition.get("type") == "instance" and full_name in DECORATORS:
+        # jedi sometimes answers a decorated method with its decorator's object
+        # (``_PassArg.from_obj`` -> a ``classmethod`` instance): not the name's target.
+        return Verdict("undecided", None, f"decorator object: {said}")
     where = _where(path, module, full_name, site_path, root)
     if where not in DOCUMENTED:
         return Verdict(where, None, said, full_name)
