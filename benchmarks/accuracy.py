@@ -183,7 +183,8 @@ async def run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     context = tables.Context(
         command=_command(args),
-        server=" ".join(argv) if args.server else "docs-daemon serve (this checkout)",
+        server=args.label
+        or (" ".join(argv) if args.server else "docs-daemon serve (this checkout)"),
         quick=args.quick,
         elapsed=elapsed,
         oracle_seconds=oracle_done - started,
@@ -232,7 +233,8 @@ def _command(args: argparse.Namespace) -> str:
     if args.quick:
         parts.append("--quick")
     if args.server:
-        parts.append(f"--server {shlex.quote(args.server)}")
+        shown = "'OTHER-CHECKOUT-SERVER'" if args.label else shlex.quote(args.server)
+        parts.append(f"--server {shown}")
     if args.output != RESULTS / "accuracy.md":
         output = args.output
         shown = output.relative_to(ROOT) if output.is_relative_to(ROOT) else output.name
@@ -244,6 +246,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="docs-daemon real-code accuracy benchmark")
     parser.add_argument("--quick", action="store_true", help="a ~2-minute subset")
     parser.add_argument("--server", help="command starting the server (default: this checkout)")
+    parser.add_argument("--label", help="how the report names the server (instead of --server)")
     parser.add_argument("--output", type=Path, default=RESULTS / "accuracy.md")
     parser.add_argument("--json", type=Path, help="every position's outcome (default: cache dir)")
     parser.add_argument("--cache-dir", type=Path, default=corpus.default_cache_dir())
