@@ -98,8 +98,9 @@ async def _inferred_entry(store: DocStore, answer: Answer) -> Resolved | None:
     entries: list[Entry] = []
     for group in answer.groups:
         found = await store.lookup_many(list(group))
-        if found and all(found[0].qualname != entry.qualname for entry in entries):
-            entries.append(found[0])
+        entry = found[0] if found else await _through_owner(store, group)
+        if entry is not None and all(entry.qualname != e.qualname for e in entries):
+            entries.append(entry)
     if len(entries) == 1:
         return Resolved(entries[0])
     if entries:
@@ -108,6 +109,16 @@ async def _inferred_entry(store: DocStore, answer: Answer) -> Resolved | None:
         found = await store.lookup_many(list(answer.fallback))
         if found:
             return Resolved(found[0])
+    return None
+
+
+async def _through_owner(store: DocStore, spellings: Sequence[str]) -> Entry | None:
+    """A member of a class the docs know by another name (``jinja2.environment.Template``
+    is documented as ``jinja2.Template``)."""
+    for spelling in spellings:
+        entry = await store.lookup_through_owner(spelling)
+        if entry is not None:
+            return entry
     return None
 
 

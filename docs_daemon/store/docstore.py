@@ -357,6 +357,28 @@ class DocStore:
         with self._pinned() as scopes:
             return await queries.lookup_many(scopes, [storable(q) for q in qualnames])
 
+    async def lookup_through_owner(self, qualname: str) -> Entry | None:
+        """``qualname`` with its longest documented owner spelled as documented: a member of
+        a class known by an alias (``jinja2.environment.Template.render`` ->
+        ``jinja2.Template.render``; ``werkzeug.wrappers.Request.args`` -> the ``args``
+        documented for ``werkzeug.Request``). None when no owner is documented under
+        another name."""
+        parts = qualname.split(".")
+        owners = [".".join(parts[:cut]) for cut in range(len(parts) - 1, 1, -1)]
+        if not owners:
+            return None
+        await self._ready()
+        with self._pinned() as scopes:
+            for owner in owners:  # the longest owner first: at most a few lookups, on misses
+                entry = await queries.lookup(scopes, storable(owner))
+                if entry is None:
+                    continue
+                if entry.qualname == owner:
+                    return None  # documented under this very name: the member is not
+                rest = qualname[len(owner) :]
+                return await queries.lookup(scopes, storable(entry.qualname + rest))
+        return None
+
     async def resolve(self, name: str, context: Sequence[str] = (), limit: int = 8) -> list[Entry]:
         """Best entries for a short or partial name; ``context`` names likely parents."""
         await self._ready()

@@ -153,3 +153,19 @@ async def test_rebuilding_a_docset_replaces_its_aliases(json_db: Path, bundled_d
         ]
     finally:
         connection.close()
+
+
+async def test_a_member_of_a_class_known_by_another_name(json_db: Path) -> None:
+    store = DocStore([json_db])
+    await store.wait_ready()
+    try:
+        # Not an alias itself, but its owner is: the member is looked up on the documented one.
+        found = await store.lookup_through_owner("json.decoder.JSONDecoder.decode")
+        assert found is not None and found.qualname == "json.JSONDecoder.decode"
+        assert await store.lookup_many(["json.decoder.JSONDecoder.decode"]) == []
+        # An owner documented under its own name: its missing member is simply missing.
+        assert await store.lookup_through_owner("json.JSONDecoder.no_such_member") is None
+        assert await store.lookup_through_owner("json.decoder.JSONDecoder.no_such") is None
+        assert await store.lookup_through_owner("json") is None
+    finally:
+        await store.close()
