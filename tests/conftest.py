@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.venvs import Venv, cached_venv
+from tests.venvs import Venv, cached_venv, create_venv
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_DB = ROOT / "data" / "python-3.11.sqlite"
 
 #: CI sets this so a missing editor or tool fails the run instead of skipping.
 REQUIRE_EDITORS = os.environ.get("DOCS_DAEMON_REQUIRE_EDITORS") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every server the tests start sees the same world, whatever this machine has: an
+    empty virtual environment (not the interpreter on PATH with whatever it has installed)
+    and a docset library of its own (never the user's). Tests about environments and
+    libraries name theirs explicitly (the ``python`` setting, ``--data-dir``)."""
+    if hasattr(config, "workerinput"):
+        return  # set up once, by the controlling process
+    world = Path(tempfile.mkdtemp(prefix="docs-daemon-tests-"))
+    create_venv(world / "empty-venv")
+    os.environ["VIRTUAL_ENV"] = str(world / "empty-venv")
+    os.environ["XDG_DATA_HOME"] = str(world / "data")
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,7 @@ def full_archive(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathF
     """The whole tree packed once and kept in pytest's cache (packing takes ~15 s)."""
     root = python_tree()
     key = hashlib.sha256((root / "objects.inv").read_bytes()).hexdigest()[:12]
-    cache = pytestconfig.cache
+    cache = getattr(pytestconfig, "cache", None)  # absent under -p no:cacheprovider
     directory = cache.mkdir("python-archives") if cache else tmp_path_factory.mktemp("archives")
     archive = directory / f"python-3.11-docs-html-{key}.tar.bz2"
     if not archive.is_file():
