@@ -22,6 +22,7 @@ from docs_daemon.library import (
     ProgressEvent,
     add_distribution,
     find_official_docs,
+    update,
 )
 from tests.library.conftest import JINJA_HTML, WERKZEUG_HTML, Sites
 
@@ -243,3 +244,9 @@ async def test_docstrings_when_no_official_docs_are_reachable(
         installed.path, "SELECT summary FROM entries WHERE qualname = 'markupsafe.escape'"
     )
     assert "HTML" in str(summary)
+    # update: the site is still down and the installed files did not change.
+    (result_update,) = await update(library, environment=environment, policy=policy)
+    assert (result_update.status, result_update.name) == ("unchanged", "markupsafe"), result_update
+    # Without the environment there is nothing to read the docstrings from.
+    (skipped,) = await update(library, policy=policy)
+    assert skipped.status == "skipped" and "not installed in this environment" in skipped.message

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from docs_daemon.library import Library, LibraryError, add_python_docs
+from docs_daemon.library import Library, LibraryError, add_python_docs, update
 from tests.conftest import BUNDLED_DB
 from tests.library.conftest import PYTHON_HTML, Sites, require_html
 
@@ -93,6 +93,25 @@ async def test_zip_when_there_is_no_tar(sites: Sites, library: Library) -> None:
     # Entries of pages the subset leaves out were dropped, not kept without text.
     assert result.dropped > 5000
     assert not [p for p in library.root.iterdir() if "download" in p.name]
+
+    # update: python.org publishes objects.inv beside the archive; the same one means no
+    # download, another one a rebuild from the archive.
+    published = {"inventory": (python_tree() / "objects.inv").read_bytes()}
+    sites.server.route(
+        "/py-zip/3.11/objects.inv",
+        lambda request, rest: request.send_bytes(
+            published["inventory"], "application/octet-stream"
+        ),
+    )
+    before = len(sites.server.fetched("/py-zip/"))
+    (unchanged,) = await update(library, policy=sites.policy())
+    assert (unchanged.name, unchanged.status) == ("python@3.11", "unchanged"), unchanged
+    assert sites.server.fetched("/py-zip/")[before:] == ["/py-zip/3.11/objects.inv"]
+    published["inventory"] = b"# Sphinx inventory version 2\n# changed upstream\n"
+    (updated,) = await update(library, ["python@3.11"], policy=sites.policy())
+    assert updated.status == "updated" and updated.added is not None, updated
+    assert sites.server.fetched("/py-zip/")[-1] == "/py-zip/3.11/archives/python-3.11-docs-html.zip"
+    assert updated.added.docset.built_at >= installed.built_at
 
 
 @pytest.mark.slow
