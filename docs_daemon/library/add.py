@@ -231,7 +231,7 @@ async def _add_official(
     if source is not None and not source.startswith(("http://", "https://")):
         files = await asyncio.to_thread(_local_files, source)
         docset = await _build_sphinx(name, files, name, None, None, progress)
-        await _mark(docset, distribution, files)
+        await _mark(docset, distribution, files, progress)
         installed = await _install(library, name, docset)
         return AddResult(installed, seconds=time.monotonic() - started, via="--from")
     async with Fetcher(policy, client=client) as fetcher:
@@ -239,7 +239,7 @@ async def _add_official(
             files, url, size = await _download_archive(library, fetcher, name, [source], progress)
             # Where the pages are published is unknown: entries carry no links.
             docset = await _build_sphinx(name, files, name, None, "", progress)
-            await _mark(docset, distribution, files)
+            await _mark(docset, distribution, files, progress)
             docset.source = url
             return await _finish(
                 library, name, docset, files, "", started, size, "--from", progress
@@ -268,7 +268,7 @@ async def add_located(
     docset.source_digest = hashlib.sha256(location.inventory_bytes).hexdigest()
     if distribution is not None:
         docset.distribution = distribution.key
-        await _add_aliases(docset, distribution)
+        await _add_aliases(docset, distribution, progress)
     result = await _finish(
         library, name, docset, pages.files, location.root, started, pages.bytes, location.via,
         progress,
@@ -281,16 +281,22 @@ async def add_located(
     )
 
 
-async def _add_aliases(docset: Docset, distribution: Distribution) -> None:
+async def _add_aliases(
+    docset: Docset, distribution: Distribution, progress: ProgressCallback
+) -> None:
     """The other spellings of the documented names, read from the installed package
     (``jinja2.environment.Template`` -> ``jinja2.Template``); best effort."""
     from docs_daemon.builder.source_docs import public_aliases
 
+    name = distribution.key
+    message = f"reading other spellings of {name}'s names from the installed package"
+    progress(ProgressEvent(name, "aliases", message, 0, 1))
     documented = {entry.qualname for entry in docset.entries}
     try:
         docset.aliases = await asyncio.to_thread(public_aliases, distribution, documented)
     except (BuildError, OSError) as error:
         docset.warnings.append(f"aliases of {distribution.name} not read: {error}")
+    progress(ProgressEvent(name, "aliases", message, 1, 1))
 
 
 async def _finish(
@@ -415,10 +421,12 @@ async def _build_sphinx(
     return await build_off_loop(name, build, progress)
 
 
-async def _mark(docset: Docset, distribution: Distribution, files: DocFiles) -> None:
+async def _mark(
+    docset: Docset, distribution: Distribution, files: DocFiles, progress: ProgressCallback
+) -> None:
     docset.distribution = distribution.key
     docset.source_digest = _inventory_digest(files)
-    await _add_aliases(docset, distribution)
+    await _add_aliases(docset, distribution, progress)
 
 
 def _inventory_digest(files: DocFiles) -> str:

@@ -13,7 +13,7 @@ class ProgressEvent:
 
     #: The docset the event is about (``werkzeug``, ``python@3.13``).
     docset: str
-    #: ``resolve``, ``download``, ``pages``, ``build``, ``write`` or ``note``.
+    #: ``resolve``, ``download``, ``pages``, ``build``, ``aliases``, ``write`` or ``note``.
     stage: str
     #: One line for people: "fetching pages of werkzeug 2.2.x".
     message: str

@@ -197,3 +197,18 @@ async def test_hostile_archive(
     assert digest(installed_before) == before
     assert not [p for p in library.root.iterdir() if "download" in p.name]
     assert not (tmp_path.parent / "evil.html").exists()
+
+
+async def test_pages_that_are_not_sphinx(
+    sites: Sites, library: Library, installed_before: Path, tmp_path: Path
+) -> None:
+    # A real inventory, but the pages it names are not the documentation (no anchors at all).
+    small_site(tmp_path / "notsphinx", pages=3)
+    for page in (tmp_path / "notsphinx").glob("*.html"):
+        page.write_text("<html><body><h1>Moved</h1><p>This page moved.</p></body></html>")
+    sites.server.tree("/notsphinx-victim/", tmp_path / "notsphinx")
+    await expect_failure(
+        library, installed_before, sites,
+        r"^victim: the documentation has no Python entries; nothing installed$",
+        Documentation=sites.server.url + "notsphinx-victim/",
+    )  # fmt: skip
