@@ -54,12 +54,17 @@ async def test_slow_query_on_one_connection_does_not_hold_up_lookups(store: DocS
 
 
 async def test_flood_of_searches_leaves_a_lane_for_lookups(store: DocStore) -> None:
+    """Lookups never queue behind the flood's searches: measured against those searches'
+    own times, so the check holds on a loaded machine as on a quiet one."""
     stop = asyncio.get_running_loop().create_future()
+    searches: list[float] = []
 
     async def flood() -> None:
         while not stop.done():
-            await store.search("ickle", limit=200)
+            started = time.perf_counter()
             await store.search("a", limit=200)
+            searches.append(time.perf_counter() - started)
+            await store.search("ickle", limit=200)
 
     flooders = [asyncio.create_task(flood()) for _ in range(8)]
     await asyncio.sleep(0.05)
@@ -68,9 +73,11 @@ async def test_flood_of_searches_leaves_a_lane_for_lookups(store: DocStore) -> N
     stop.set_result(None)
     times = sorted(await lookups)
     await asyncio.gather(*flooders)
+    searches.sort()
+    search = searches[len(searches) // 2]
     assert len(times) > 20
-    assert times[len(times) // 2] < 0.02
-    assert times[-1] < 0.25
+    assert times[len(times) // 2] < search / 2, (times[len(times) // 2], search)
+    assert times[int(len(times) * 0.9)] < search, (times[int(len(times) * 0.9)], search)
 
 
 async def test_event_loop_never_blocked(bundled_db: Path, tmp_path: Path) -> None:
