@@ -24,6 +24,7 @@ from docs_daemon.documents import detached_context, negotiated
 from docs_daemon.features import completion, hover, open_in_browser, signature_help
 from docs_daemon.features import workspace_symbol as symbols
 from docs_daemon.features.documents import BIG_DOCUMENT, DocumentReader
+from docs_daemon.features.resolution import source_of_snapshot
 from docs_daemon.inference import InferenceClient
 from docs_daemon.lsp_editor import LspEditor
 from docs_daemon.pages import PageCache, default_cache_dir
@@ -290,8 +291,11 @@ class DocsServer(LanguageServer):
     async def _check_imports(self, uri: str) -> None:
         self._import_checks.pop(uri, None)
         snapshot = next((s for s in self.documents.latest() if s.uri == uri), None)
+        if snapshot is None:
+            return
+        self.inference.prepare(source_of_snapshot(snapshot))
         docs = self.workspace_docs
-        if snapshot is None or docs is None or docs.environment is None:
+        if docs is None or docs.environment is None:
             return
         if snapshot.length >= BIG_DOCUMENT:
             imports = await asyncio.to_thread(snapshot.derive, parse_imports)

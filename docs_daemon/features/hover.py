@@ -24,7 +24,13 @@ async def hover(ctx: FeatureContext, params: types.HoverParams) -> types.Hover |
     store = await ctx.ready_store()
     limit = ctx.settings.hover_max_length
     resolved = await resolve_entry(
-        store, ctx.inference, cursor, target.candidates, target.infer, target.member
+        store,
+        ctx.inference,
+        cursor,
+        target.candidates,
+        target.infer,
+        target.member,
+        target.fallback,
     )
     if resolved.entry is not None:
         text = hover_markdown(resolved.entry, limit, await _provenance(ctx, store, resolved.entry))

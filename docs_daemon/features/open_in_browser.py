@@ -40,7 +40,7 @@ async def open_in_browser(ctx: FeatureContext, arguments: list[Any] | None) -> s
         if at is not None:
             cursor, target = at
             resolved = await resolve_entry(
-                store, ctx.inference, cursor, target.candidates, target.infer, None
+                store, ctx.inference, cursor, target.candidates, target.infer, None, target.fallback
             )
             entry = resolved.entry
     if entry is None or not entry.url:

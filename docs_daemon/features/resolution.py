@@ -12,6 +12,7 @@ object, and never another module's namesake.
 from __future__ import annotations
 
 import builtins
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,10 +22,12 @@ from docs_daemon.inference import Answer, InferenceClient, Source
 from docs_daemon.python_source.expressions import InferAt
 
 if TYPE_CHECKING:
+    from docs_daemon.documents import Snapshot
     from docs_daemon.features.documents import Cursor
     from docs_daemon.store import DocStore
     from docs_daemon.store.models import Entry
 
+_NAME_BEFORE = re.compile(r"[^\W\d]\w*$")
 #: How many candidates a hedged hover lists.
 HEDGE_CANDIDATES = 3
 #: Classes whose members a hedged list may offer: the builtin types everybody's untyped
@@ -44,14 +47,15 @@ class Resolved:
 
 def source_of(cursor: Cursor) -> Source:
     """The document as the inference worker needs it: text, revision key and file path."""
-    document = cursor.document
-    text = cursor.source
-    revision = str(document.revision)
+    return source_of_snapshot(cursor.document)
+
+
+def source_of_snapshot(document: Snapshot) -> Source:
     path = None
     parsed = urlparse(document.uri)
     if parsed.scheme == "file":
         path = unquote(parsed.path)
-    return Source(document.uri, revision, text, path)
+    return Source(document.uri, str(document.revision), document.text, path)
 
 
 async def infer_name(
@@ -71,18 +75,20 @@ async def resolve_entry(
     candidates: Sequence[str],
     infer: InferAt | None,
     member: str | None,
+    fallback: InferAt | None = None,
 ) -> Resolved:
     """The documented entry for a target (or call): see the module docstring for the order."""
     if candidates:
         found = await store.lookup_many(list(candidates))
         if found:
             return Resolved(found[0])
+        infer = infer or fallback
     hedge = member is not None
     if infer is not None:
         answer = await infer_name(inference, cursor, infer)
         if answer is not None:
             resolved = await _inferred_entry(store, answer)
-            if resolved is not None:
+            if resolved is not None and not _namesake(resolved, infer, cursor):
                 return resolved
             hedge = hedge and answer.origin == "unknown"
     if not hedge or member is None:
@@ -90,6 +96,18 @@ async def resolve_entry(
     offered = await store.resolve(member, limit=2 * HEDGE_CANDIDATES)
     plausible = tuple(entry for entry in offered if entry.parent in HEDGE_HOMES)
     return Resolved(hedged=plausible[:HEDGE_CANDIDATES])
+
+
+def _namesake(resolved: Resolved, infer: InferAt, cursor: Cursor) -> bool:
+    """A standard-library object named like a bare name the document binds itself: the
+    binding wins (see ``InferAt.shadowed``)."""
+    if not infer.shadowed or resolved.entry is None:
+        return False
+    line = cursor.lines[infer.line] if infer.line < len(cursor.lines) else ""
+    match = _NAME_BEFORE.search(line[: infer.column])
+    name = match.group() if match else ""
+    entry = resolved.entry
+    return entry.docset == "python" and entry.qualname.rpartition(".")[2] == name
 
 
 async def _inferred_entry(store: DocStore, answer: Answer) -> Resolved | None:

@@ -26,7 +26,9 @@ async def signature_help(
     cursor, call = at
     store = await ctx.ready_store()
     entry = (
-        await resolve_entry(store, ctx.inference, cursor, call.candidates, call.infer, None)
+        await resolve_entry(
+            store, ctx.inference, cursor, call.candidates, call.infer, None, call.fallback
+        )
     ).entry
     if entry is None or not entry.signature.startswith("("):
         return None

@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -35,6 +36,8 @@ HANG_SECONDS = 20.0
 START_SECONDS = 30.0
 #: Larger documents are not sent: parsing them would take longer than any answer is worth.
 MAX_INFERRED_CHARS = 2_000_000
+#: Answers remembered (a few hundred bytes each).
+KEPT_ANSWERS = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,9 @@ class InferenceClient:
         self._last_heard = time.monotonic()
         self._closed = False
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Answers already given, by document revision and question: a document being read
+        #: is hovered again and again, and its answers cannot change until it does.
+        self._answers: OrderedDict[tuple[str, str, str], Answer] = OrderedDict()
 
     # -- lifecycle --------------------------------------------------------------------
 
@@ -166,6 +172,7 @@ class InferenceClient:
         """The workspace root and the environment's import paths (site-packages)."""
         self._configuration = {"op": "configure", "root": root, "sys_path": sys_path}
         self._sent.clear()
+        self._answers.clear()
         process = self._process
         if process is not None and process.returncode is None:
             self._write(process, self._configuration)
@@ -195,9 +202,48 @@ class InferenceClient:
         """The documented names of the classes of the expression ending at ``column``."""
         return await self._ask(source, {"op": "classes", "line": line, "column": column})
 
+    def prepare(self, source: Source) -> None:
+        """Have the worker parse this revision now (a document the user paused on), so the
+        first question about it does not pay for the parse. A no-op until the worker runs."""
+        process = self._process
+        if (
+            process is None
+            or process.returncode is not None
+            or len(source.text) > MAX_INFERRED_CHARS
+            or self._sent.get(source.uri) == source.revision
+        ):
+            return
+        self._send_document(process, source)
+
+    def _send_document(self, process: asyncio.subprocess.Process, source: Source) -> None:
+        self._write(
+            process,
+            {
+                "op": "open",
+                "uri": source.uri,
+                "revision": source.revision,
+                "text": source.text,
+                "path": source.path,
+            },
+        )
+        self._sent[source.uri] = source.revision
+
     async def _ask(self, source: Source, request: dict[str, Any]) -> Answer | None:
         if len(source.text) > MAX_INFERRED_CHARS:
             return None
+        key = (source.uri, source.revision, json.dumps(request, sort_keys=True))
+        cached = self._answers.get(key)
+        if cached is not None:
+            self._answers.move_to_end(key)
+            return cached
+        answer = await self._ask_worker(source, request)
+        if answer is not None:
+            self._answers[key] = answer
+            while len(self._answers) > KEPT_ANSWERS:
+                self._answers.popitem(last=False)
+        return answer
+
+    async def _ask_worker(self, source: Source, request: dict[str, Any]) -> Answer | None:
         try:
             await self._worker()  # a starting worker is waited for outside the bound below
             reply = await asyncio.wait_for(self._exchange(source, request), self.timeout)
@@ -226,17 +272,7 @@ class InferenceClient:
         for _ in range(2):
             process = await self._worker()
             if self._sent.get(source.uri) != source.revision:
-                self._write(
-                    process,
-                    {
-                        "op": "open",
-                        "uri": source.uri,
-                        "revision": source.revision,
-                        "text": source.text,
-                        "path": source.path,
-                    },
-                )
-                self._sent[source.uri] = source.revision
+                self._send_document(process, source)
             ident = next(self._ids)
             future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
             self._pending[ident] = future

@@ -120,11 +120,12 @@ class Engine:
     ) -> Answer:
         """What the name ending at ``line``/``column`` (0-based, code points) is documented as.
 
-        For ``receiver.member``, ``receiver`` is the column where the receiver expression ends
-        on the same line: when the definition found is the standard library's own (or none
-        is found), the receiver's classes are tried too, in method resolution order, since
-        the docs describe a method once, on the class that introduces it
-        (``OrderedDict().items`` is ``dict.items``). A definition in the user's code or a
+        When the definition found is the standard library's own but not documented under its
+        own class, the classes that class inherits from are offered as ``fallback``, in
+        method resolution order: the docs describe a method once, on the class introducing
+        it (``OrderedDict().items`` is ``dict.items``). When nothing is found at all, the
+        receiver's classes are (for ``receiver.member``, ``receiver`` being the column where
+        the receiver expression ends on the same line). A definition in the user's code or a
         library is never replaced by a base class's namesake.
         """
         document = self._documents.get(uri)
@@ -132,6 +133,7 @@ class Engine:
             return Answer()
         script = document.script
         groups: list[tuple[str, ...]] = []
+        fallback: list[str] = []
         origins: list[Origin] = []
         relative = _bound_by_relative_import(script, line, column)
         for name in script.goto(line + 1, column, follow_imports=True):
@@ -144,8 +146,9 @@ class Engine:
                 # found, jedi falls back to the absolute import, i.e. the stdlib's namesake.
                 origins.append("local")
                 continue
-            if origin == "local" and name.type not in ("module", "class", "function"):
-                # An assignment such as ``urlparse = parse.urlparse``: what it holds counts.
+            if origin == "local" and _is_alias(name, document):
+                # ``urlparse = parse.urlparse`` in another module of the package, reached
+                # through an import: what it holds counts (a re-export).
                 for inferred in script.infer(line + 1, column):
                     held = _found(inferred)
                     if held is not None and inferred.type in ("module", "class", "function"):
@@ -156,8 +159,9 @@ class Engine:
                 spellings = tuple(_spellings(found))
                 if spellings and spellings not in groups:
                     groups.append(spellings)
-        fallback: list[str] = []
-        if receiver is not None and member and all(o == "stdlib" for o in origins):
+            if origin == "stdlib":
+                fallback.extend(_inherited(name, found))
+        if not origins and receiver is not None and member:
             for value in script.infer(line + 1, receiver):
                 for base in class_lineage(value):
                     origins.append(self._origin(base, document))
@@ -200,6 +204,36 @@ def _spellings(found: FoundName) -> list[str]:
     if not found.qualname:
         return [documented_names("", found.module)[0]] if found.module else []
     return documented_names(found.module, found.qualname)
+
+
+#: A whole statement that only gives another name to a dotted one: ``urlparse = parse.urlparse``.
+_ALIAS_STATEMENT = re.compile(r"\s*[^\W\d]\w*\s*=\s*[^\W\d][\w.]*\s*(?:#.*)?")
+
+
+def _is_alias(name: Any, document: _Document) -> bool:
+    """Whether ``name`` is defined, in another module than the document, by an alias
+    statement (in the document itself, ``time = datetime.time`` is the code's own name)."""
+    path = None if name.module_path is None else str(name.module_path)
+    if path is None or path == document.path or name.type != "statement":
+        return False
+    return _ALIAS_STATEMENT.fullmatch(name.get_line_code().rstrip("\n")) is not None
+
+
+def _inherited(name: Any, found: FoundName) -> list[str]:
+    """``found``'s member name on the classes its defining class inherits from."""
+    member = found.qualname.rpartition(".")[2]
+    if "." not in found.qualname or not member:
+        return []
+    try:
+        owner = name.parent()
+    except Exception:  # jedi cannot tell: no fallback
+        return []
+    if owner is None or owner.type != "class":
+        return []
+    spellings: list[str] = []
+    for base in class_lineage(owner)[1:]:
+        spellings.extend(f"{spelled}.{member}" for spelled in _spellings(base))
+    return spellings
 
 
 def _bound_by_relative_import(script: jedi.Script, line: int, column: int) -> bool:

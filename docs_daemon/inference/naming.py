@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sys
 
+from docs_daemon.python_source.expressions import DOCUMENTED_UNDER
+
 #: Implementation modules and the public module the docs describe them under.
 PUBLIC_MODULES = {
     "builtins": "",
@@ -27,6 +29,7 @@ PUBLIC_MODULES = {
     "_pydatetime": "datetime",
     "_pyio": "io",
     "typing_extensions": "typing",
+    "_typeshed.wsgi": "wsgiref.types",
 }
 #: Classes the docs name differently from the stubs (after the module is translated).
 PUBLIC_CLASSES = {
@@ -75,6 +78,12 @@ def documented_names(module: str, qualname: str) -> list[str]:
     def add(name: str) -> None:
         if name and name not in names:
             names.append(name)
+        # ``set.union`` is documented as ``frozenset.union``, ``bool``'s methods as ``int``'s.
+        head, dot, rest = name.partition(".")
+        if dot:
+            for home in DOCUMENTED_UNDER.get(head, ()):
+                if f"{home}.{rest}" not in names:
+                    names.append(f"{home}.{rest}")
 
     public = public_module(module)
     for candidate_module in (public, module):

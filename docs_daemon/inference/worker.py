@@ -8,6 +8,7 @@ server starts a new one and resends the documents it asks about.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -99,8 +100,16 @@ def _exit_with_parent() -> None:
             os._exit(0)
 
 
+#: Inference yields the processor to the server itself: a hover of a name the text proves
+#: must not wait behind a file being inferred.
+NICENESS = 5
+
+
 def main() -> None:
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+    if hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(NICENESS)
     stdout = sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints from libraries must not corrupt the stream
     serve(sys.stdin.buffer, stdout)

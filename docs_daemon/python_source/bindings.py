@@ -64,7 +64,9 @@ _ANNOTATED = re.compile(rf"[ \t]*({_NAME})[ \t]*")
 _NAME_BEFORE = re.compile(rf"({_NAME})[ \t]*$")
 #: ``import a.b, c as d`` and ``from m import x, y as z`` (the statement text).
 _IMPORT_ITEM = re.compile(rf"\s*({_NAME}(?:\s*\.\s*{_NAME})*)(?:\s+as\s+({_NAME}))?\s*$")
-_FROM = re.compile(rf"from\s+(\.*)\s*({_NAME}(?:\s*\.\s*{_NAME})*)?\s+import\s*(.*)", re.DOTALL)
+_FROM = re.compile(
+    rf"from\s*(\.*)\s*((?!import\b){_NAME}(?:\s*\.\s*{_NAME})*)?\s*\bimport\b\s*(.*)", re.DOTALL
+)
 _KEYWORDS = frozenset(
     {
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",

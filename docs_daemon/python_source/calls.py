@@ -34,6 +34,8 @@ class CallContext:
     member: str | None = None
     #: Where type inference must look for the callee when the text alone cannot tell.
     infer: InferAt | None = None
+    #: Where to ask inference when none of ``candidates`` is documented.
+    fallback: InferAt | None = None
 
 
 def call_context(
@@ -109,4 +111,11 @@ def _context(
     resolution = resolve(callee_tokens, callee_end, document_bindings(document))
     if resolution is None or not (resolution.candidates or resolution.member or resolution.infer):
         return None  # a call of something we cannot name: no signature to show
-    return CallContext(resolution.candidates, commas, keyword, resolution.member, resolution.infer)
+    return CallContext(
+        resolution.candidates,
+        commas,
+        keyword,
+        resolution.member,
+        resolution.infer,
+        resolution.fallback,
+    )

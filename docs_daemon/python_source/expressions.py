@@ -32,6 +32,18 @@ _NOT_CONSTRUCTORS = frozenset({"super", "type"})
 #: Names that stand for the instance or class being defined: their attributes are unknown.
 SELF_NAMES = frozenset({"self", "cls"})
 
+#: Third-party modules that re-export the standard library's objects under the same names:
+#: ``typing_extensions.Self`` is documented as ``typing.Self`` (when the stdlib has it).
+STDLIB_BACKPORTS = {"typing_extensions": "typing"}
+
+
+def stdlib_spellings(qualified: str) -> tuple[str, ...]:
+    """``qualified``, preceded by its standard-library spelling when a backport re-exports it."""
+    head, dot, rest = qualified.partition(".")
+    stdlib = STDLIB_BACKPORTS.get(head)
+    return (f"{stdlib}{dot}{rest}", qualified) if stdlib and rest else (qualified,)
+
+
 #: Builtin types whose methods the Python docs file under another type
 #: (``set.union`` is documented as ``frozenset.union``).
 DOCUMENTED_UNDER = {"set": ("frozenset",), "bool": ("int",), "bytearray": ("bytes",)}
@@ -68,6 +80,10 @@ class InferAt:
     receiver: tuple[int, int] | None = None
     #: The attribute name for ``receiver.name``, else "".
     member: str = ""
+    #: For a bare name: the document binds it itself (a parameter, an assignment …), so a
+    #: standard-library object *of the same name* is never the answer, whatever inference
+    #: says (it can be fooled: a comprehension's variable used before its ``for``).
+    shadowed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +98,9 @@ class Resolution:
     start: int
     #: Set when only type inference can tell (then ``candidates`` is empty).
     infer: InferAt | None = None
+    #: Where to ask inference when none of ``candidates`` is documented: a name imported from
+    #: a module the docs do not describe (the package's own, a re-export, a stub-only one).
+    fallback: InferAt | None = None
 
 
 def is_name(token: Token) -> bool:
@@ -145,11 +164,15 @@ def resolve(tokens: Sequence[Token], end: int, names: Bindings) -> Resolution | 
         return Resolution((), parts[-1], start)  # a leading dot: a receiver on another line
     head = parts[0]
     qualified = names.qualify(".".join(parts))
+    receiver_end = end - 2 if member is not None else None
     if qualified is not None:
-        return Resolution((qualified,), None, start)
+        fallback = _infer_at(tokens, end, receiver_end)
+        return Resolution(stdlib_spellings(qualified), None, start, fallback=fallback)
     if names.is_bound(head) or head in SELF_NAMES or (names.star_import and len(parts) == 1):
-        receiver_end = end - 2 if member is not None else None
-        return Resolution((), member, start, _infer_at(tokens, end, receiver_end))
+        infer = _infer_at(tokens, end, receiver_end)
+        if member is None and names.is_bound(head) and names.import_target(head) is None:
+            infer = InferAt(infer.line, infer.column, shadowed=True)
+        return Resolution((), member, start, infer)
     if head in BUILTIN_NAMES and not names.star_import:
         return Resolution(documented_as(head, parts[1:]), None, start)
     if names.star_import:

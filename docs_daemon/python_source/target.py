@@ -24,6 +24,9 @@ from docs_daemon.python_source.imports import Imports
 from docs_daemon.python_source.keywords import keyword_candidates
 from docs_daemon.python_source.lexer import Token, string_at
 
+#: Keywords whose following name is being defined right there.
+_DEFINES = frozenset({"def", "class"})
+
 
 @dataclass(frozen=True, slots=True)
 class Target:
@@ -42,6 +45,8 @@ class Target:
     end: int
     #: Where type inference must look when the text alone cannot tell.
     infer: InferAt | None = None
+    #: Where to ask inference when none of ``candidates`` is documented.
+    fallback: InferAt | None = None
 
 
 def target_at(source: str, line: int, column: int, imports: Imports | None = None) -> Target | None:
@@ -86,7 +91,10 @@ def target_at(source: str, line: int, column: int, imports: Imports | None = Non
                     token.start,
                     token.end,
                     call.infer,
+                    call.fallback,
                 )
+        if index > 0 and tokens[index - 1].kind == "name" and tokens[index - 1].text in _DEFINES:
+            return None  # the name a ``def``/``class`` defines is the code's own
         tokens, index = with_continuation(document, tokens, index)
     resolution = resolve(tokens, index, document_bindings(document))
     if resolution is None:
@@ -161,4 +169,5 @@ def _target(resolution: Resolution, tokens: list[Token], index: int, line: int) 
         first.start,
         tokens[index].end,
         resolution.infer,
+        resolution.fallback,
     )

@@ -6,6 +6,8 @@ from Python's semantics (what the name means at run time), not read back from th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from docs_daemon.python_source import (
@@ -158,7 +160,9 @@ def test_names_the_code_binds_are_handed_to_inference(
     assert found is not None
     assert found.candidates == ()
     assert found.member == member
-    assert found.infer == InferAt(name[0], name[1], receiver, member or "")
+    # A bare name the code binds never takes a stdlib namesake's docs, whatever inference says.
+    shadowed = member is None and not code.startswith("self")
+    assert found.infer == InferAt(name[0], name[1], receiver, member or "", shadowed)
 
 
 KEYWORD_CASES = [
@@ -419,7 +423,7 @@ CALL_CASES = [
     ("json.dumps({'a': (1, 2)‸", CallContext(("json.dumps",), 0, None)),
     ("json.dumps(x, default=[a, ‸", CallContext(("json.dumps",), 1, "default")),
     ("json.dumps(f(a, b), ‸", CallContext(("json.dumps",), 1, None)),
-    ("g = h()\njson.dumps(g(a, ‸", CallContext((), 1, None, None, InferAt(12, 12))),
+    ("g = h()\njson.dumps(g(a, ‸", CallContext((), 1, None, None, InferAt(12, 12, shadowed=True))),
     ('json.dumps("a, (b", ‸', CallContext(("json.dumps",), 1, None)),
     ("path.join(\n    'a',\n    'b',\n    ‸", CallContext(("os.path.join",), 2, None)),
     (
@@ -438,7 +442,21 @@ CALL_CASES = [
 @pytest.mark.parametrize(("code", "expected"), CALL_CASES)
 def test_call_contexts(code: str, expected: CallContext) -> None:
     source, line, column = split_cursor(IMPORTS + code)
-    assert call_context(source, line, column, parse_imports(source)) == expected
+    found = call_context(source, line, column, parse_imports(source))
+    # Where inference would look if the imported name were not documented: tested below.
+    assert found is not None and replace(found, fallback=None) == expected
+
+
+def test_an_imported_name_not_documented_falls_back_to_inference() -> None:
+    found = target(
+        "from .compat import thing\nimport mypackage\nmypackage.he‸lper()", with_imports=False
+    )
+    assert found is not None
+    assert found.candidates == ("mypackage.helper",)
+    assert found.infer is None
+    assert found.fallback == InferAt(2, 16, (2, 9), "helper")
+    call = call_context("import mypackage\nmypackage.helper(", 1, 17)
+    assert call is not None and call.fallback == InferAt(1, 16, (1, 9), "helper")
 
 
 NO_CALL_CASES = [
