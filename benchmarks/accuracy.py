@@ -34,7 +34,7 @@ from realcode import corpus, drive, sample, sites, tables  # noqa: E402
 from realcode.answers import read_hover  # noqa: E402
 from realcode.oracle import Oracle  # noqa: E402
 from realcode.outcomes import Judged  # noqa: E402
-from realcode.verdicts import DOCUMENTED, DocsNames, Verdict, verdict  # noqa: E402
+from realcode.verdicts import DOCUMENTED, DocsNames, LibraryNames, Verdict, verdict  # noqa: E402
 
 RESULTS = BENCH / "results"
 BUNDLED = ROOT / "data" / "python-3.11.sqlite"
@@ -66,7 +66,12 @@ def analyse_corpus(found: corpus.Corpus, cache_dir: Path) -> dict[str, sites.Fil
 def server_argv(args: argparse.Namespace, cache: Path) -> list[str]:
     if args.server:
         return shlex.split(args.server)
-    return [sys.executable, "-m", "docs_daemon", "serve", "--cache-dir", str(cache)]
+    # A library of its own: the docsets the server builds for the installed packages live
+    # and die with the run (never the user's), and their aliases help judge it.
+    return [
+        sys.executable, "-m", "docs_daemon", "serve",
+        "--cache-dir", str(cache), "--data-dir", str(cache.parent / "library"),
+    ]  # fmt: skip
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -144,6 +149,7 @@ async def run(args: argparse.Namespace) -> int:
             )
         finally:
             returncode = await client.close()
+        library = LibraryNames(Path(tmp) / "library")
         peers = []
         if not args.no_peers and PEER_JEDI.exists():
             subset = _peer_subset(chosen, files=4 if args.quick else 20)
@@ -172,8 +178,10 @@ async def run(args: argparse.Namespace) -> int:
     for site in chosen:
         cold, cold_ms, warm, warm_ms = hovered.answers.get(site.key, ("", float("nan"), "", 0.0))
         answer = read_hover(cold)
+        expected = judge(site)
+        aliases = library.other_names(expected.name)
         judged.append(
-            Judged(site, judge(site), answer, read_hover(warm) != answer, cold_ms, warm_ms)
+            Judged(site, expected, answer, read_hover(warm) != answer, cold_ms, warm_ms, aliases)
         )
     scan = [(shadow, read_hover(scanned.get(shadow.key, ""))) for shadow in shadows]
     answered = sum(j.answer.kind != "empty" for j in judged)
@@ -191,6 +199,7 @@ async def run(args: argparse.Namespace) -> int:
         files=len(found.files),
         bare_names=bare_names,
         returncode=returncode,
+        stdlib=names.entries,
     )
     report = tables.report(context, judged, scan, hovered, isolated, peers)
     args.output.parent.mkdir(parents=True, exist_ok=True)

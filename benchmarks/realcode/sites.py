@@ -262,7 +262,9 @@ class _Walker:
 
     def visit_target(self, target: ast.AST, scope: _Scope, kind: str) -> None:
         for node in ast.walk(target):
-            if isinstance(node, ast.Name):
+            # Only the names the statement stores to: ``a[getattr(x, y)] = v`` binds nothing
+            # called ``getattr`` (nor ``a``), ``self.x = v`` nothing called ``self``.
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
                 self.bind(scope, node.id, kind)
         self.visit(target, scope)
 

@@ -42,6 +42,8 @@ class Context:
     files: int
     bare_names: int
     returncode: int
+    #: Qualified names of the standard library's docs: a shadowing name shown one is wrong.
+    stdlib: frozenset[str] = frozenset()
 
 
 def report(
@@ -54,7 +56,7 @@ def report(
 ) -> str:
     right, documented = definitely_right(judged)
     hedged, undocumented = hedge_rate(judged)
-    wrong_scan = [(s, a) for s, a in scan if a.kind == "definite"]
+    wrong_scan = _wrong_in_scan(scan, context.stdlib)
     lines = [
         "# Real-code accuracy",
         "",
@@ -114,7 +116,7 @@ def report(
             [j for j in judged if j.documented], "shape", [(s, SHAPE_LABELS[s]) for s in SHAPES]
         ),
         "",
-        *_shadow_section(scan, context.bare_names),
+        *_shadow_section(scan, context.bare_names, context.stdlib),
         *_speed_section(judged, hovered, isolated, peers),
         *_examples(judged),
         *_stability(judged, hovered, context.returncode),
@@ -158,8 +160,19 @@ def _table(judged: Sequence[Judged], by: str, rows: list[tuple[str, str]]) -> li
     return lines
 
 
-def _shadow_section(scan: Sequence[tuple[Shadow, Answer]], bare_names: int) -> list[str]:
-    wrong = [(s, a) for s, a in scan if a.kind == "definite"]
+def _wrong_in_scan(
+    scan: Sequence[tuple[Shadow, Answer]], stdlib: frozenset[str]
+) -> list[tuple[Shadow, Answer]]:
+    """Shadowing names shown a standard-library entry (a library's own docs of the object
+    the name really is, e.g. a relative import of the package's ``select``, is not a namesake)."""
+    return [(s, a) for s, a in scan if a.kind == "definite" and a.names[0] in stdlib]
+
+
+def _shadow_section(
+    scan: Sequence[tuple[Shadow, Answer]], bare_names: int, stdlib: frozenset[str]
+) -> list[str]:
+    wrong = _wrong_in_scan(scan, stdlib)
+    library = sum(a.kind == "definite" and a.names[0] not in stdlib for _, a in scan)
     hedged = sum(a.kind == "hedged" for _, a in scan)
     by_binding: Counter[str] = Counter()
     for shadow, _ in wrong:
@@ -172,12 +185,14 @@ def _shadow_section(scan: Sequence[tuple[Shadow, Answer]], bare_names: int) -> l
         "loop/with/except target, comprehension, def/class, relative import, global) and that "
         "is also a builtin or a stdlib module name; bindings by an absolute import are left out "
         "(they may bind the namesake itself), as are relative imports of a module that re-exports "
-        "the stdlib object. Any definite answer is wrong.",
+        "the stdlib object. Any answer from the standard library's docs is wrong; an answer "
+        "from a docset of the installed packages (the package's own object, e.g. a relative "
+        "import of its `select`) is counted apart.",
         "",
         f"- occurrences: {len(scan)}; **wrong: {len(wrong)}** "
         f"({_per_thousand(len(wrong), len(scan))} per 1,000 of them, "
         f"{_per_thousand(len(wrong), bare_names)} per 1,000 bare names read); "
-        f"hedged: {hedged}",
+        f"hedged: {hedged}; shown the installed package's own docs: {library}",
     ]
     if wrong:
         lines.append(

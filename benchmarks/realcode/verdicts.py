@@ -209,3 +209,29 @@ def _where(path: str, module: str, full_name: str | None, site_path: str, root: 
     if top in STDLIB_MODULES or top.lstrip("_") in STDLIB_MODULES:
         return "stdlib"
     return "undecided"
+
+
+class LibraryNames:
+    """The aliases of the docsets a server built into its library while it was measured:
+    where a package re-exports an object, the name its docset documents it under."""
+
+    def __init__(self, library: Path) -> None:
+        self.aliases: dict[str, str] = {}
+        for database in sorted(library.glob("*.sqlite")) if library.is_dir() else ():
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+                self.aliases.update(connection.execute("SELECT alias, qualname FROM aliases"))
+
+    def other_names(self, full_name: str | None) -> frozenset[str]:
+        """The documented names of ``full_name`` (itself, or through an owner's alias)."""
+        if not full_name:
+            return frozenset()
+        found = set()
+        if full_name in self.aliases:
+            found.add(self.aliases[full_name])
+        parts = full_name.split(".")
+        for cut in range(len(parts) - 1, 1, -1):
+            owner = ".".join(parts[:cut])
+            if owner in self.aliases:
+                found.add(self.aliases[owner] + full_name[len(owner) :])
+                break
+        return frozenset(found)

@@ -30,6 +30,9 @@ PUBLIC_MODULES = {
     "_pyio": "io",
     "typing_extensions": "typing",
     "_typeshed.wsgi": "wsgiref.types",
+    # setuptools ships distutils (removed from the stdlib in 3.12) as its own package and
+    # makes ``import distutils`` load it: the stdlib's distutils docs describe it.
+    "setuptools._distutils": "distutils",
 }
 #: Classes the docs name differently from the stubs (after the module is translated).
 PUBLIC_CLASSES = {
@@ -50,13 +53,19 @@ def is_stdlib(module: str) -> bool:
 
 
 def public_module(module: str) -> str:
-    """``_io`` -> ``io``, ``posixpath`` -> ``os.path``, ``builtins`` -> ``""``."""
-    if module in PUBLIC_MODULES:
-        return PUBLIC_MODULES[module]
+    """``_io`` -> ``io``, ``posixpath`` -> ``os.path``, ``builtins`` -> ``""``,
+    ``importlib.resources._common`` -> ``importlib.resources`` (a private submodule's names
+    are documented on the package that publishes them)."""
+    for prefix, public in PUBLIC_MODULES.items():
+        if module == prefix or module.startswith(prefix + "."):
+            return public + module[len(prefix) :]
     head, dot, rest = module.partition(".")
     if head.startswith("_") and not head.startswith("__") and head[1:] in STDLIB_MODULES:
         return head[1:] + dot + rest
-    return module
+    parts = module.split(".")
+    while len(parts) > 1 and parts[-1].startswith("_") and not parts[-1].startswith("__"):
+        parts.pop()
+    return ".".join(parts)
 
 
 def _join(module: str, qualname: str) -> str:

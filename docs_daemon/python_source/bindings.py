@@ -18,13 +18,16 @@ never a wrong answer.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 
-from docs_daemon.python_source.document import Document
+from docs_daemon.python_source.document import Document, inside_string
 
 _NAME = r"[^\W\d]\w*"
 _NAMES = re.compile(_NAME)
@@ -76,31 +79,66 @@ _KEYWORDS = frozenset(
     }
 )  # fmt: skip
 
-#: The target an import binds a name to, for names bound by something else.
+#: The target of a name bound by something other than an import (a parameter, ...).
 LOCAL = ""
+#: The target of a name bound by a relative import: the package's own module.
+RELATIVE = "."
 
 
-@dataclass(frozen=True, slots=True)
+def _anywhere(offset: int) -> bool:
+    """Until told about the document: every binding site counts."""
+    return True
+
+
+_ANYWHERE = _anywhere
+
+
+@dataclass(slots=True)
 class Bindings:
-    """Every name the document may bind, and what its imports bind names to."""
+    """Every name the document may bind, and what its imports bind names to.
 
-    #: Name -> the qualified names its imports give it (``{"numpy"}`` for ``np``); the
-    #: empty string :data:`LOCAL` stands for any other binding (a relative import, a
-    #: parameter, an assignment …).
-    bound: Mapping[str, frozenset[str]]
+    A binding found inside a string or a comment (a docstring saying "returns it as bytes")
+    binds nothing: each name's binding sites are checked the first time the name is asked
+    about, which costs a line's lexing per site instead of a pass over the whole document.
+    """
+
+    #: Name -> the qualified names its imports give it (``{"numpy"}`` for ``np``).
+    imported: Mapping[str, frozenset[str]]
+    #: Name -> offsets of the statements that may bind it otherwise (assignments, ...).
+    local_sites: Mapping[str, tuple[int, ...]]
     #: The document has ``from m import *``: any unbound name may come from ``m``.
     star_import: bool
+    #: Whether an offset of the document lies in code (not in a string or a comment).
+    in_code: Callable[[int], bool] = field(default=_ANYWHERE, repr=False)
+    _checked: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def targets(self, name: str) -> frozenset[str]:
+        """What binds ``name``: the imports' qualified names, and :data:`LOCAL` for any
+        other binding (a relative import, a parameter, an assignment …); empty if unbound."""
+        found = self._checked.get(name)
+        if found is None:
+            found = self.imported.get(name, frozenset())
+            if any(self.in_code(offset) for offset in self.local_sites.get(name, ())):
+                found = found | {LOCAL}
+            self._checked[name] = found
+        return found
 
     def import_target(self, name: str) -> str | None:
         """What ``name`` is throughout the document when only imports of one thing bind it."""
-        targets = self.bound.get(name)
-        if targets is None or len(targets) != 1:
+        targets = self.targets(name)
+        if len(targets) != 1:
             return None
         (target,) = targets
-        return target or None
+        return None if target in (LOCAL, RELATIVE) else target
 
     def is_bound(self, name: str) -> bool:
-        return name in self.bound
+        return bool(self.targets(name))
+
+    def bound_only_locally(self, name: str) -> bool:
+        """Bound by the code's own statements and by no import (``try: import ssl`` /
+        ``except ImportError: ssl = None`` does import the module; a relative import
+        imports what the package's module has, which may be a stdlib object)."""
+        return self.targets(name) == frozenset({LOCAL})
 
     def qualify(self, dotted: str) -> str | None:
         """``np.array`` -> ``numpy.array`` when only imports of ``numpy`` bind ``np``."""
@@ -192,7 +230,7 @@ def _import_bindings(statement: str, bound: dict[str, set[str]]) -> bool:
             continue
         local = item.group(2) or item.group(1)
         # A relative import is the package's own module, never the stdlib's namesake.
-        target = LOCAL if dots or not module else f"{module}.{item.group(1)}"
+        target = RELATIVE if dots or not module else f"{module}.{item.group(1)}"
         bound.setdefault(local, set()).add(target)
     return False
 
@@ -271,36 +309,51 @@ def _bindings_of(
 ) -> Bindings:
     """The binding index of one document version (its import statements from the scan)."""
     code = _without_imports(text, spans)
-    local: set[str] = set()
+    local: dict[str, list[int]] = defaultdict(list)
+
+    def add(names: Iterable[str], offset: int) -> None:
+        for name in names:
+            local[name].append(offset)
+
     for lead, pattern in _LEADS.items():
         for match in _matches(pattern, code):
             if not _starts_word(code, match.start(), lead in _STATEMENT_LEADS):
                 continue
             groups = match.groupdict()
+            at = match.start()
             if groups.get("name"):
-                local.add(groups["name"])
+                add((groups["name"],), at)
             if groups.get("open"):
-                local.update(_parameters(code, match.end()))
+                add(_parameters(code, match.end()), at)
             if groups.get("names"):
-                local.update(_names(groups["names"]))
+                add(_names(groups["names"]), at)
             if groups.get("parameters") is not None:
-                local.update(_parameters(groups["parameters"] + ")", 0))
+                add(_parameters(groups["parameters"] + ")", 0), at)
             if groups.get("pattern"):
-                local.update(_case_names(groups["pattern"]))
+                add(_case_names(groups["pattern"]), at)
     for match in _matches(_EQUALS_OR_COLON, code):
-        local.update(_statement_targets(code, match.start()))
-    bound: dict[str, set[str]] = {}
+        add(_statement_targets(code, match.start()), match.start())
+    imported: dict[str, set[str]] = {}
     star = False
     for statement in statements:
-        star = _import_bindings(statement, bound) or star
-    for name in local:
-        bound.setdefault(name, set()).add(LOCAL)
-    frozen = {name: frozenset(targets) for name, targets in bound.items()}
-    return Bindings(MappingProxyType(frozen), star)
+        star = _import_bindings(statement, imported) or star
+    return Bindings(
+        MappingProxyType({name: frozenset(t) for name, t in imported.items()}),
+        MappingProxyType({name: tuple(offsets) for name, offsets in local.items()}),
+        star,
+    )
 
 
 def document_bindings(document: Document) -> Bindings:
     """The binding index of a scanned document (cached per text)."""
-    return _bindings_of(
+    found = _bindings_of(
         document.text, tuple(document.import_statements), tuple(document.import_spans)
     )
+    if found.in_code is _ANYWHERE:
+        found.in_code = functools.partial(_in_code, document)
+    return found
+
+
+def _in_code(document: Document, offset: int) -> bool:
+    line = bisect_right(document.line_starts, offset) - 1
+    return not inside_string(document, line, offset)

@@ -117,7 +117,7 @@ def scan(source: str) -> Document:
         start = match.start()  # in ``text``: just after the separator
         line = bisect_right(line_starts, start) - 1
         at_line_start = start == line_starts[line] and document.open_string(line) is None
-        if not at_line_start and _inside_string(document, line, start):
+        if not at_line_start and inside_string(document, line, start):
             continue
         if start < statement_end:
             continue  # a continuation line of the statement just read
@@ -127,7 +127,7 @@ def scan(source: str) -> Document:
     return document
 
 
-def _inside_string(document: Document, line: int, offset: int) -> bool:
+def inside_string(document: Document, line: int, offset: int) -> bool:
     """Whether ``offset`` lies inside a string or comment of its line."""
     column = offset - document.line_starts[line]
     tokens = document.tokens(line)

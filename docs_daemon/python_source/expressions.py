@@ -170,7 +170,7 @@ def resolve(tokens: Sequence[Token], end: int, names: Bindings) -> Resolution | 
         return Resolution(stdlib_spellings(qualified), None, start, fallback=fallback)
     if names.is_bound(head) or head in SELF_NAMES or (names.star_import and len(parts) == 1):
         infer = _infer_at(tokens, end, receiver_end)
-        if member is None and names.is_bound(head) and names.import_target(head) is None:
+        if member is None and names.bound_only_locally(head):
             infer = InferAt(infer.line, infer.column, shadowed=True)
         return Resolution((), member, start, infer)
     if head in BUILTIN_NAMES and not names.star_import:

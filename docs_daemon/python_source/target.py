@@ -148,11 +148,23 @@ def _import_target(tokens: list[Token], index: int) -> Target | None:
         )
         if named > keyword_at:
             if keyword_at < 2 or not is_name(tokens[keyword_at - 1]):
-                return None  # ``from . import x`` or a half-typed module
-            module, _ = dotted_names(tokens, keyword_at - 1)
+                if keyword_at >= 2 and tokens[keyword_at - 1].is_op("."):
+                    return _relative(tokens, named, token)  # ``from . import x``
+                return None  # a half-typed module
+            module, module_start = dotted_names(tokens, keyword_at - 1)
+            if module_start > 0 and tokens[module_start - 1].is_op("."):
+                return _relative(tokens, named, token)  # ``from .m import x``
             dotted = ".".join([*module, *parts])
     span_start = token.start if named != index else tokens[start].start
     return Target((dotted,), None, False, token.line, span_start, token.end)
+
+
+def _relative(tokens: list[Token], named: int, token: Token) -> Target:
+    """A name imported from the package's own module: only inference can tell what it is
+    (it may well be a standard-library object the module re-exports)."""
+    imported = tokens[named]
+    infer = InferAt(imported.line, imported.end)
+    return Target((), None, False, token.line, token.start, token.end, infer)
 
 
 def _target(resolution: Resolution, tokens: list[Token], index: int, line: int) -> Target:

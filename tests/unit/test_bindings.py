@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docs_daemon.python_source.bindings import LOCAL, Bindings, document_bindings
+from docs_daemon.python_source.bindings import LOCAL, RELATIVE, Bindings, document_bindings
 from docs_daemon.python_source.document import scan
 
 
@@ -44,7 +44,7 @@ def bindings(source: str) -> Bindings:
     ],
 )
 def test_every_binding_form_counts(source: str, name: str) -> None:
-    assert LOCAL in bindings(source).bound[name]
+    assert LOCAL in bindings(source).targets(name)
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,7 @@ def test_every_binding_form_counts(source: str, name: str) -> None:
 )
 def test_absolute_imports_bind_what_they_import(source: str, name: str, target: str) -> None:
     found = bindings(source)
-    assert found.bound[name] == frozenset({target})
+    assert found.targets(name) == frozenset({target})
     assert found.import_target(name) == target
 
 
@@ -76,13 +76,14 @@ def test_absolute_imports_bind_what_they_import(source: str, name: str, target: 
 )
 def test_relative_imports_are_the_packages_own(source: str) -> None:
     found = bindings(source)
-    assert found.bound["importlib"] == frozenset({LOCAL})
+    assert found.targets("importlib") == frozenset({RELATIVE})
     assert found.import_target("importlib") is None
+    assert not found.bound_only_locally("importlib")
 
 
 def test_an_import_and_another_binding_is_ambiguous() -> None:
     found = bindings("import json\ndef f(json):\n    return json")
-    assert found.bound["json"] == frozenset({"json", LOCAL})
+    assert found.targets("json") == frozenset({"json", LOCAL})
     assert found.import_target("json") is None
 
 
@@ -91,9 +92,19 @@ def test_uses_are_not_bindings() -> None:
         "print(sep='')\njson.dumps(x, indent=2)\nif a == b or c <= d: pass\nmatch cmd:\n    pass"
     )
     for name in ("print", "json", "indent", "a", "c", "cmd"):
-        assert name not in found.bound, name
+        assert not found.is_bound(name), name
 
 
 def test_star_imports_are_noted() -> None:
     assert bindings("from tkinter import *").star_import
     assert not bindings("from tkinter import Tk").star_import
+
+
+def test_bindings_in_strings_and_comments_bind_nothing() -> None:
+    found = bindings(
+        'def f():\n    """Return it as bytes.\n\n    >>> json = load()\n    """\n'
+        "    # for type in types: ...\n    x = 'as str'\n"
+    )
+    for name in ("bytes", "json", "type", "str"):
+        assert not found.is_bound(name), name
+    assert found.is_bound("x")

@@ -161,7 +161,7 @@ def test_names_the_code_binds_are_handed_to_inference(
     assert found.candidates == ()
     assert found.member == member
     # A bare name the code binds never takes a stdlib namesake's docs, whatever inference says.
-    shadowed = member is None and not code.startswith("self")
+    shadowed = member is None and not code.startswith(("self", "from ."))
     assert found.infer == InferAt(name[0], name[1], receiver, member or "", shadowed)
 
 
@@ -292,8 +292,15 @@ def test_completion_inside_a_parenthesised_import_list() -> None:
     assert found == CompletionContext("import_member", "os.path", "spl", 3, 4, 7)
 
 
-def test_relative_imports_name_nothing_documented() -> None:
-    assert target("from . import sib‸ling", with_imports=False) is None
+@pytest.mark.parametrize(
+    ("code", "name_end"),
+    [("from . import sib‸ling", 21), ("from .compat import url‸parse", 28)],
+)
+def test_relative_imports_are_left_to_inference(code: str, name_end: int) -> None:
+    found = target(code, with_imports=False)
+    assert found is not None
+    assert found.candidates == ()
+    assert found.infer == InferAt(0, name_end)
 
 
 def test_syntax_errors_elsewhere_do_not_break_resolution() -> None:
