@@ -236,12 +236,16 @@ def _inherited(name: Any, found: FoundName) -> list[str]:
     return spellings
 
 
+#: ``from . import types`` / ``from .. import types``: a submodule of the package.
+_PACKAGE_SUBMODULE = re.compile(r"\s*from\s+\.+\s+import\b")
+
+
 def _bound_by_relative_import(script: jedi.Script, line: int, column: int) -> bool:
-    """Whether the name at the position is bound by a ``from .`` import of this file."""
+    """Whether the name at the position is a submodule imported with ``from . import``."""
     return any(
-        name.get_line_code().lstrip().startswith("from .")
+        _PACKAGE_SUBMODULE.match(name.get_line_code())
         for name in script.goto(line + 1, column)
-        if name.type == "module" or name.get_line_code().lstrip().startswith("from")
+        if name.type == "module"
     )
 
 

@@ -18,9 +18,7 @@ never a wrong answer.
 
 from __future__ import annotations
 
-import functools
 import re
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from docs_daemon.python_source.document import Document, inside_string
+from docs_daemon.python_source.scopes import Blocks, blocks_of, position_of
 
 _NAME = r"[^\W\d]\w*"
 _NAMES = re.compile(_NAME)
@@ -85,7 +84,7 @@ LOCAL = ""
 RELATIVE = "."
 
 
-def _anywhere(offset: int) -> bool:
+def _anywhere(offset: int, line: int | None) -> bool:
     """Until told about the document: every binding site counts."""
     return True
 
@@ -108,42 +107,45 @@ class Bindings:
     local_sites: Mapping[str, tuple[int, ...]]
     #: The document has ``from m import *``: any unbound name may come from ``m``.
     star_import: bool
-    #: Whether an offset of the document lies in code (not in a string or a comment).
-    in_code: Callable[[int], bool] = field(default=_ANYWHERE, repr=False)
-    _checked: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    #: Whether a binding at an offset counts on a line: it is code (not in a string or a
+    #: comment) and in a scope that line sees (None: any line).
+    counts: Callable[[int, int | None], bool] = field(default=_ANYWHERE, repr=False)
+    _checked: dict[tuple[str, int | None], frozenset[str]] = field(default_factory=dict, repr=False)
 
-    def targets(self, name: str) -> frozenset[str]:
-        """What binds ``name``: the imports' qualified names, and :data:`LOCAL` for any
-        other binding (a relative import, a parameter, an assignment …); empty if unbound."""
-        found = self._checked.get(name)
+    def targets(self, name: str, line: int | None = None) -> frozenset[str]:
+        """What binds ``name`` (as seen on ``line``, or anywhere): the imports' qualified
+        names, :data:`RELATIVE` for a relative import and :data:`LOCAL` for any other
+        binding (a parameter, an assignment …); empty if unbound."""
+        key = (name, line)
+        found = self._checked.get(key)
         if found is None:
             found = self.imported.get(name, frozenset())
-            if any(self.in_code(offset) for offset in self.local_sites.get(name, ())):
+            if any(self.counts(offset, line) for offset in self.local_sites.get(name, ())):
                 found = found | {LOCAL}
-            self._checked[name] = found
+            self._checked[key] = found
         return found
 
-    def import_target(self, name: str) -> str | None:
-        """What ``name`` is throughout the document when only imports of one thing bind it."""
-        targets = self.targets(name)
+    def import_target(self, name: str, line: int | None = None) -> str | None:
+        """What ``name`` is (on ``line``) when only imports of one thing bind it."""
+        targets = self.targets(name, line)
         if len(targets) != 1:
             return None
         (target,) = targets
         return None if target in (LOCAL, RELATIVE) else target
 
-    def is_bound(self, name: str) -> bool:
-        return bool(self.targets(name))
+    def is_bound(self, name: str, line: int | None = None) -> bool:
+        return bool(self.targets(name, line))
 
-    def bound_only_locally(self, name: str) -> bool:
+    def bound_only_locally(self, name: str, line: int | None = None) -> bool:
         """Bound by the code's own statements and by no import (``try: import ssl`` /
         ``except ImportError: ssl = None`` does import the module; a relative import
         imports what the package's module has, which may be a stdlib object)."""
-        return self.targets(name) == frozenset({LOCAL})
+        return self.targets(name, line) == frozenset({LOCAL})
 
-    def qualify(self, dotted: str) -> str | None:
+    def qualify(self, dotted: str, line: int | None = None) -> str | None:
         """``np.array`` -> ``numpy.array`` when only imports of ``numpy`` bind ``np``."""
         head, dot, rest = dotted.partition(".")
-        target = self.import_target(head)
+        target = self.import_target(head, line)
         return None if target is None else f"{target}{dot}{rest}"
 
 
@@ -323,8 +325,8 @@ def _bindings_of(
             at = match.start()
             if groups.get("name"):
                 add((groups["name"],), at)
-            if groups.get("open"):
-                add(_parameters(code, match.end()), at)
+            if groups.get("open"):  # a def's parameters: recorded inside its header
+                add(_parameters(code, match.end()), match.end())
             if groups.get("names"):
                 add(_names(groups["names"]), at)
             if groups.get("parameters") is not None:
@@ -349,11 +351,24 @@ def document_bindings(document: Document) -> Bindings:
     found = _bindings_of(
         document.text, tuple(document.import_statements), tuple(document.import_spans)
     )
-    if found.in_code is _ANYWHERE:
-        found.in_code = functools.partial(_in_code, document)
+    if found.counts is _ANYWHERE:
+        found.counts = _SiteCheck(document)
     return found
 
 
-def _in_code(document: Document, offset: int) -> bool:
-    line = bisect_right(document.line_starts, offset) - 1
-    return not inside_string(document, line, offset)
+class _SiteCheck:
+    """Whether a binding site counts on a line (see ``Bindings.counts``)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.blocks: Blocks | None = None
+
+    def __call__(self, offset: int, here: int | None) -> bool:
+        line, column = position_of(self.document, offset)
+        if inside_string(self.document, line, offset):
+            return False
+        if here is None:
+            return True
+        if self.blocks is None:
+            self.blocks = blocks_of(self.document)
+        return self.blocks.sees(line, column, here)

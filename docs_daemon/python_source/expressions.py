@@ -163,14 +163,16 @@ def resolve(tokens: Sequence[Token], end: int, names: Bindings) -> Resolution | 
     if start >= 1 and tokens[start - 1].is_op("."):
         return Resolution((), parts[-1], start)  # a leading dot: a receiver on another line
     head = parts[0]
-    qualified = names.qualify(".".join(parts))
+    line = tokens[start].line  # bindings are seen from here: a function's own do not leak
+    qualified = names.qualify(".".join(parts), line)
     receiver_end = end - 2 if member is not None else None
     if qualified is not None:
         fallback = _infer_at(tokens, end, receiver_end)
         return Resolution(stdlib_spellings(qualified), None, start, fallback=fallback)
-    if names.is_bound(head) or head in SELF_NAMES or (names.star_import and len(parts) == 1):
+    bound = names.is_bound(head, line)
+    if bound or head in SELF_NAMES or (names.star_import and len(parts) == 1):
         infer = _infer_at(tokens, end, receiver_end)
-        if member is None and names.bound_only_locally(head):
+        if member is None and names.bound_only_locally(head, line):
             infer = InferAt(infer.line, infer.column, shadowed=True)
         return Resolution((), member, start, infer)
     if head in BUILTIN_NAMES and not names.star_import:

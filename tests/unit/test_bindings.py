@@ -108,3 +108,27 @@ def test_bindings_in_strings_and_comments_bind_nothing() -> None:
     for name in ("bytes", "json", "type", "str"):
         assert not found.is_bound(name), name
     assert found.is_bound("x")
+
+
+def test_a_functions_bindings_are_its_own() -> None:
+    source = (
+        "import json\n"
+        "def read(self, json, bytes=None):\n"
+        "    bytes = self.raw()\n"
+        "    return json\n"
+        "class Reader:\n"
+        "    str = 'class attribute'\n"
+        "    def method(self):\n"
+        "        return str(bytes)\n"
+        "    text = str\n"
+        "def other():\n"
+        "    return bytes, json, str\n"
+    )
+    found = bindings(source)
+    assert found.targets("bytes", 2) == frozenset({LOCAL})  # in read
+    assert found.targets("json", 3) == frozenset({"json", LOCAL})  # the parameter
+    assert found.targets("bytes", 10) == frozenset()  # another function: the builtin
+    assert found.targets("json", 10) == frozenset({"json"})  # the module
+    assert found.targets("str", 8) == frozenset({LOCAL})  # the class body itself
+    assert found.targets("str", 7) == frozenset()  # a method does not see the class's names
+    assert found.targets("read", 10) == frozenset({LOCAL})  # a module-level def
