@@ -56,11 +56,15 @@ class Blocks:
         return max(inside, key=lambda block: (block.start, block.header), default=None)
 
     def sees(self, line: int, column: int, here: int) -> bool:
-        """Whether a binding at ``line``/``column`` is visible on line ``here``."""
+        """Whether a binding at ``line``/``column`` is visible on line ``here`` (a line of
+        a ``def``'s header, where its parameters are, counts as inside it)."""
         scope = self.scope_of_site(line, column)
         if scope is None:
             return True  # module level: seen everywhere
-        around = self.around(here)
+        around = self.around(here) + tuple(
+            block for block in self.blocks if block.header <= here < block.start
+        )
+        around = tuple(sorted(set(around), key=lambda block: (block.start, block.header)))
         if scope.kind == "class":
             return bool(around) and around[-1] == scope
         return scope in around

@@ -132,3 +132,11 @@ def test_a_functions_bindings_are_its_own() -> None:
     assert found.targets("str", 8) == frozenset({LOCAL})  # the class body itself
     assert found.targets("str", 7) == frozenset()  # a method does not see the class's names
     assert found.targets("read", 10) == frozenset({LOCAL})  # a module-level def
+
+
+def test_parameters_over_several_lines_are_seen_there() -> None:
+    source = "def compile(\n    self,\n    zip: str = 'deflated',\n):\n    return zip\nzip\n"
+    found = bindings(source)
+    assert found.targets("zip", 2) == frozenset({LOCAL})
+    assert found.targets("zip", 4) == frozenset({LOCAL})
+    assert found.targets("zip", 5) == frozenset()
