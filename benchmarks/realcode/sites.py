@@ -121,6 +121,9 @@ class _Scope:
     bindings: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     children: dict[tuple[str, int], list[symtable.SymbolTable]] = field(default_factory=dict)
     is_method: bool = False
+    #: name -> the first line (1-based) binding it: a class body (and its methods'
+    #: signatures) reads the enclosing scope's name until the class binds its own.
+    first_line: dict[str, int] = field(default_factory=dict)
 
     def child(self, name: str, line: int) -> symtable.SymbolTable | None:
         if not self.children:
@@ -155,6 +158,8 @@ class _Walker:
         self.members: list[tuple[ast.Attribute, _Scope]] = []
         self.bare: list[_Use] = []  # every bare-name occurrence, for the shadowing scan
         self.relative: dict[tuple[int, str], tuple[int, str | None]] = {}
+        #: The line of the statement being visited (1-based), for ``_Scope.first_line``.
+        self.line_now = 1
 
     # positions -------------------------------------------------------------------------------
 
@@ -194,6 +199,7 @@ class _Walker:
         except KeyError:
             pass
         target.bindings[name].add(kind)
+        target.first_line.setdefault(name, self.line_now)
 
     def occurrence(self, name: str, line: int, column: int | None, scope: _Scope) -> None:
         if column is not None:
@@ -204,6 +210,8 @@ class _Walker:
             self.visit(statement, scope)
 
     def visit(self, node: ast.AST, scope: _Scope) -> None:
+        if isinstance(node, ast.stmt):
+            self.line_now = node.lineno
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             self.visit_function(node, scope)
         elif isinstance(node, ast.ClassDef):
@@ -460,6 +468,14 @@ class _Walker:
             if use.name not in SHADOWABLE:
                 continue
             where = self.binding_scope(use.name, use.scope)
+            if (
+                where is not None
+                and where.table.get_type() == "class"
+                and use.line + 1 < where.first_line.get(use.name, 0)
+                and where.parent is not None
+            ):
+                # Read in the class body before the class binds it: the outer name.
+                where = self.binding_scope(use.name, where.parent)
             if where is None:
                 continue
             kinds = where.bindings[use.name]
