@@ -38,6 +38,8 @@ START_SECONDS = 30.0
 MAX_INFERRED_CHARS = 2_000_000
 #: Answers remembered (a few hundred bytes each).
 KEPT_ANSWERS = 4096
+#: How the server's own interpreter is asked to run the worker.
+WORKER_ARGUMENTS = ("-m", "docs_daemon.inference.worker")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +102,7 @@ class InferenceClient:
         environment.pop("PYTHONSTARTUP", None)
         process = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "docs_daemon.inference.worker",
+            *WORKER_ARGUMENTS,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -119,7 +120,10 @@ class InferenceClient:
         if self._closed or not ready.strip().startswith(b"{"):
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
-            raise RuntimeError("the inference worker did not start")
+            why = await _last_words(process, ready)
+            if not self._closed:
+                log.warning("the inference worker did not start: %s", why)
+            raise RuntimeError(f"the inference worker did not start: {why}")
         self._sent.clear()
         self._process = process
         self._last_heard = time.monotonic()
@@ -331,3 +335,22 @@ class InferenceClient:
         assert process.stderr is not None
         while line := await process.stderr.readline():
             log.debug("inference worker: %s", line.decode(errors="replace").rstrip())
+
+
+async def _last_words(process: asyncio.subprocess.Process, first_line: bytes) -> str:
+    """Why a worker failed to start, in one line: its exit status and the last thing it
+    wrote (a traceback's last line says what was missing)."""
+    assert process.stderr is not None
+    try:
+        said = await asyncio.wait_for(process.stderr.read(64 * 1024), 2.0)
+    except (TimeoutError, OSError, ValueError):
+        said = b""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(process.wait(), 2.0)
+    lines = [
+        line
+        for line in (first_line + b"\n" + said).decode(errors="replace").splitlines()
+        if line.strip()
+    ]
+    last = lines[-1].strip()[:300] if lines else "nothing on stdout or stderr"
+    return f"exit status {process.returncode}; {last}"

@@ -9,12 +9,15 @@ server starts a new one and resends the documents it asks about.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
 import threading
 import time
 from typing import Any, BinaryIO
+
+from docs_daemon.inference.stub_cache import StubCache
 
 #: How often the worker checks that the server that started it is still alive.
 PARENT_CHECK_SECONDS = 0.25
@@ -59,24 +62,30 @@ def handle(engine: Any, request: dict[str, Any]) -> dict[str, Any] | None:
     return answer
 
 
-def _warm_up(engine: Any) -> None:
-    engine.open("warm-up:", "0", _WARM_UP, None)
-    for line, column in ((1, 12), (2, 8), (3, 30)):
-        engine.name_at("warm-up:", line, column)
-    engine.forget("warm-up:")
+def _warm_up(engine: Any, cache: StubCache) -> None:
+    def infer_a_little() -> None:
+        engine.open("warm-up:", "0", _WARM_UP, None)
+        for line, column in ((1, 12), (2, 8), (3, 30)):
+            engine.name_at("warm-up:", line, column)
+        engine.forget("warm-up:")
+
+    try:
+        cache.healing(infer_a_little)
+    except Exception as error:  # a slower first question is better than no worker
+        print(f"warm-up failed: {type(error).__name__}: {error}", file=sys.stderr)
 
 
-def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
+def serve(stdin: BinaryIO, stdout: BinaryIO, cache: StubCache) -> None:
     from docs_daemon.inference.engine import Engine
 
     engine = Engine()
-    _warm_up(engine)
+    _warm_up(engine, cache)
     stdout.write(b'{"ready": true}\n')
     stdout.flush()
     for raw in stdin:
         try:
             request = json.loads(raw)
-            answer = handle(engine, request)
+            answer = cache.healing(functools.partial(handle, engine, request))
         except Exception as error:  # one bad question must not end the worker
             answer = {"id": _id_of(raw), "error": f"{type(error).__name__}: {error}"}
         if answer is not None:
@@ -91,13 +100,20 @@ def _id_of(raw: bytes) -> Any:
         return None
 
 
-def _exit_with_parent() -> None:
+def _leave(cache: StubCache) -> None:
+    # Without the seconds a normal interpreter shutdown spends collecting jedi's caches.
+    cache.close()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _exit_with_parent(cache: StubCache) -> None:
     """Leave as soon as the server is gone (even mid warm-up, before stdin is read)."""
     parent = os.getppid()
     while True:
         time.sleep(PARENT_CHECK_SECONDS)
         if os.getppid() != parent:
-            os._exit(0)
+            _leave(cache)
 
 
 #: Inference yields the processor to the server itself: a hover of a name the text proves
@@ -106,17 +122,17 @@ NICENESS = 5
 
 
 def main() -> None:
-    threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+    cache = StubCache.choose()
+    threading.Thread(
+        target=_exit_with_parent, args=(cache,), name="parent-watch", daemon=True
+    ).start()
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(NICENESS)
     stdout = sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints from libraries must not corrupt the stream
-    serve(sys.stdin.buffer, stdout)
-    # The server has gone (stdin closed): leave at once, without the seconds a normal
-    # interpreter shutdown spends collecting jedi's caches.
-    sys.stderr.flush()
-    os._exit(0)
+    serve(sys.stdin.buffer, stdout, cache)
+    _leave(cache)  # the server has gone (stdin closed)
 
 
 if __name__ == "__main__":
