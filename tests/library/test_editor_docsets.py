@@ -4,8 +4,10 @@ and serves them — no restart, no internet."""
 
 from __future__ import annotations
 
+import io
 import json
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +27,25 @@ DOCSTRINGS_NOTE = "From the docstrings of the installed jinja2 3.1.6"
 OFFICIAL_LINK = "https://jinja.palletsprojects.com/en/3.1.x/api.html#jinja2.Template"
 
 
-def _server(tmp_path: Path, sites: Sites | None, *mirrors: tuple[str, str]) -> WireServer:
+def _server(
+    tmp_path: Path, sites: Sites | None, *mirrors: tuple[str, str], python_docs_url: str = ""
+) -> WireServer:
     args = ["--data-dir", str(tmp_path / "library"), "--cache-dir", str(tmp_path / "cache")]
     for public, mirror in (*(sites.mirrors if sites else ()), *mirrors):
         args += ["--mirror", f"{public}={mirror}"]
+    if python_docs_url:
+        args += ["--python-docs-url", python_docs_url]
     return WireServer(*args)
 
 
-def _hover_until(server: WireServer, wanted: str, seconds: float = 120.0) -> str:
-    """Hover ``Template`` until the text holds ``wanted``; the last text seen otherwise."""
+def _hover_until(
+    server: WireServer, wanted: str, seconds: float = 120.0, position: tuple[int, int] = POSITION
+) -> str:
+    """Hover (``Template``) until the text holds ``wanted``; the last text seen otherwise."""
     deadline = time.monotonic() + seconds
     value = ""
     while time.monotonic() < deadline:
-        result = server.hover(URI, *POSITION, timeout=30).get("result") or {}
+        result = server.hover(URI, *position, timeout=30).get("result") or {}
         value = str(result.get("contents", {}).get("value", ""))
         if wanted in value:
             return value
@@ -142,5 +150,57 @@ def test_an_unreachable_site_says_so_once_and_the_docstrings_keep_serving(
         assert len(told) == 1, told
         assert "could not download the official docs of Jinja2 3.1.6" in told[0]
         assert DOCSTRINGS_NOTE in _hover_until(server, DOCSTRINGS_NOTE)
+    finally:
+        server.close()
+
+
+def _python_313_venv(root: Path) -> Path:
+    """A virtual environment of Python 3.13 as the server sees one: its ``pyvenv.cfg`` and
+    site-packages (the version is read from the file; no interpreter is run)."""
+    venv = root / "venv-3.13"
+    (venv / "lib" / "python3.13" / "site-packages").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text(
+        "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.13.1\n"
+    )
+    return venv
+
+
+def _serve_python_313_archive(sites: Sites, prefix: str) -> None:
+    """python.org's 3.13 archive, made of Debian's real 3.11 pages (a few of them)."""
+    from tests.library.test_python_docs import SUBSET, python_tree
+
+    root = python_tree()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in SUBSET:
+            archive.write(root / name, f"python-3.13-docs-html/{name}")
+    data = buffer.getvalue()
+    sites.server.route(
+        f"{prefix}3.13/archives/python-3.13-docs-html.zip",
+        lambda request, rest: request.send_bytes(data, "application/zip"),
+    )
+
+
+def test_a_newer_python_is_told_then_gets_its_own_version_of_the_docs(
+    tmp_path: Path, sites: Sites
+) -> None:
+    _serve_python_313_archive(sites, "/py313/")
+    server = _server(tmp_path, sites, python_docs_url=sites.server.url + "py313/")
+    server.answers["window/showMessageRequest"] = lambda params: {"title": "Download"}
+    dumps = (1, 6)  # on ``dumps`` in ``json.dumps``
+    try:
+        server.initialize({"python": str(_python_313_venv(tmp_path))})
+        server.open(URI, "import json\njson.dumps({})\n")
+        note = "*Python 3.11 docs; your environment runs Python 3.13.*"
+        first = _hover_until(server, note, position=dumps)
+        assert note in first and "https://docs.python.org/3.11/library/json.html" in first
+        newer = _hover_until(
+            server, "https://docs.python.org/3.13/library/json.html", 240, position=dumps
+        )
+        assert "(https://docs.python.org/3.13/library/json.html#json.dumps)" in newer, newer[:400]
+        assert "your environment runs" not in newer
+        assert "Serialize" in newer
+        (question,) = _questions(server)
+        assert question["params"]["message"] == "Download the official docs of Python 3.13?"
     finally:
         server.close()
