@@ -18,6 +18,8 @@ from docs_daemon import terminal_render as out
 from docs_daemon.bundled import bundled_database_path
 from docs_daemon.store import DocsetInfo, DocStore, Entry, EntryBrief, StoreError, StoreEvent
 
+#: How alike a name must be to a misspelt one to be offered (``difflib``'s usual cutoff).
+CLOSE_ENOUGH = 0.6
 #: How many nearest search results a failed lookup offers.
 NEAREST = 5
 
@@ -84,6 +86,8 @@ async def nearest_entries(store: DocStore, name: str, owner: Entry | None) -> li
     """What ``name`` may have meant: the ranked search's results, and for a documented parent
     its members spelled most like the last component (``os.path.joinn`` → ``os.path.join``)."""
     found = {brief.qualname: brief for brief in await store.search(name, limit=NEAREST)}
+    if not found:
+        found = {brief.qualname: brief for brief in await _misspelt(store, name)}
     if owner is not None:
         members = await store.members(owner.qualname)
         last = name.rpartition(".")[2]
@@ -91,6 +95,25 @@ async def nearest_entries(store: DocStore, name: str, owner: Entry | None) -> li
         for close in difflib.get_close_matches(last, list(by_name), n=NEAREST, cutoff=0.6):
             found.setdefault(by_name[close].qualname, by_name[close])
     return list(found.values())[:NEAREST]
+
+
+async def _misspelt(store: DocStore, name: str) -> list[EntryBrief]:
+    """For a name nothing starts with (``dumpz``, ``path.joinn``): the names starting with
+    ever shorter beginnings of its last part, most alike first."""
+    head, dot, last = name.rpartition(".")
+    typed = last.lower()
+
+    def likeness(brief: EntryBrief) -> float:
+        return difflib.SequenceMatcher(None, typed, brief.name.lower()).ratio()
+
+    for cut in range(len(last) - 1, max(2, len(last) // 2) - 1, -1):
+        shorter = await store.search(head + dot + last[:cut], limit=NEAREST * 4)
+        alike = sorted(
+            (b for b in shorter if likeness(b) >= CLOSE_ENOUGH), key=likeness, reverse=True
+        )
+        if alike:
+            return alike
+    return []
 
 
 def _docset_named(docsets: Sequence[DocsetInfo], name: str) -> DocsetInfo | None:

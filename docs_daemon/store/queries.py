@@ -386,7 +386,8 @@ def _substring_scopes(scopes: Sequence[Scope]) -> set[int]:
 def _name_parts(words: Sequence[str]) -> Parts:
     """Name prefix, qualified-name prefix for a dotted word, full-text name words."""
     last = words[-1]
-    name_low, name_high = prefix_range(last)
+    # Names have no dots: a dotted word's names start with its last part (path.joi -> join).
+    name_low, name_high = prefix_range(last.rpartition(".")[2] or last)
     parts: Parts = {"name": {"name_low": name_low, "name_high": name_high}}
     if len(words) == 1 and "." in last:
         low, high = prefix_range(last)

@@ -179,12 +179,28 @@ def _whole_word_in(word: str, qualname: str) -> bool:
     return _is_a_word(word.lower()).search(qualname) is not None
 
 
+def _dotted_tail_tier(folded: str, qualname: str, name: str) -> Tier | None:
+    """A dotted query that is the end of a qualified name, as people shorten them:
+    ``path.join`` is ``os.path.join`` (any case), ``path.joi`` starts it."""
+    if qualname.endswith("." + folded):
+        return Tier.EXACT_ANY_CASE
+    owner, _, last = folded.rpartition(".")
+    parent = qualname[: -len(name) - 1] if qualname.endswith("." + name) else ""
+    if last and name.startswith(last) and (parent == owner or parent.endswith("." + owner)):
+        return Tier.NAME_PREFIX
+    return None
+
+
 def _single_word_tier(word: str, qualname: str, name: str) -> Tier | None:
     folded, name_folded = word.lower(), name.lower()
     if word in (name, qualname):
         return Tier.EXACT
     if folded in (name_folded, qualname.lower()):
         return Tier.EXACT_ANY_CASE
+    if "." in folded:
+        tier = _dotted_tail_tier(folded, qualname.lower(), name_folded)
+        if tier is not None:
+            return tier
     if name_folded.startswith(folded) or ("." in folded and qualname.lower().startswith(folded)):
         return Tier.NAME_PREFIX
     if qualname.lower().startswith(folded) or _starts_word_in(folded, qualname):

@@ -26,6 +26,13 @@ from docs_daemon.store.ranking import (
         ("dum", "json.dumps", Tier.NAME_PREFIX),
         ("os.path.jo", "os.path.join", Tier.NAME_PREFIX),  # a prefix of the full name
         ("path", "os.path.join", Tier.COMPONENT_PREFIX),
+        # The end of a qualified name, as people shorten it.
+        ("path.join", "os.path.join", Tier.EXACT_ANY_CASE),
+        ("Path.read_text", "pathlib.Path.read_text", Tier.EXACT_ANY_CASE),
+        ("path.joi", "os.path.join", Tier.NAME_PREFIX),
+        ("path.join", "zipfile.Path.joinpath", Tier.NAME_PREFIX),
+        ("ath.join", "os.path.join", Tier.SUBSTRING),  # not at a component's start
+        ("path.join", "os.path", None),
         ("dict", "collections.OrderedDict", Tier.COMPONENT_PREFIX),  # camelCase word
         ("end", "collections.OrderedDict.move_to_end", Tier.COMPONENT_PREFIX),
         ("ickle", "pickle.dumps", None),

@@ -191,6 +191,11 @@ def test_missing_name_says_which_docs_and_offers_nearest(
     # A module the docs know, a member they lack (new in 3.12): the version hint, nothing near.
     code, _, err = _run(capsys, bundled_db, "lookup", "itertools.batched")
     assert err.splitlines()[0].endswith("not in the python 3.11 docs; added in a later version?")
+    # Nothing starts with the name: the names its shorter beginnings start, most alike first.
+    code, _, err = _run(capsys, bundled_db, "lookup", "path.joinn")
+    lines = err.splitlines()
+    assert lines[1] == "Nearest matches:"
+    assert lines[2].startswith("os.path.join "), lines
     code, out, err = _run(capsys, bundled_db, "lookup", "zzqqxx")
     assert (code, out) == (1, "")
     assert err == "docs-daemon: 'zzqqxx' is not in the docs searched (python 3.11)\n"
