@@ -55,6 +55,16 @@ class StubCache:
             _say(f"a cached parse was damaged ({type(error).__name__}: {error}); starting afresh")
             self.empty()
             return action()
+        except FileNotFoundError as error:
+            if not self._holds(error.filename):
+                raise
+            # Another worker emptied the shared cache while this one was writing into it.
+            return action()
+
+    def _holds(self, filename: object) -> bool:
+        if not isinstance(filename, str):
+            return False
+        return Path(filename).resolve().is_relative_to(self.directory.resolve())
 
     def empty(self) -> None:
         for child in list(self.directory.iterdir()) if self.directory.is_dir() else ():

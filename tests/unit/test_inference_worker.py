@@ -4,6 +4,8 @@ the developer's: a home whose cache cannot be written, an interpreter that canno
 from __future__ import annotations
 
 import logging
+import os
+import pickle
 import re
 import sys
 from collections.abc import AsyncIterator
@@ -13,6 +15,7 @@ import pytest
 
 from docs_daemon.inference import InferenceClient
 from docs_daemon.inference.client import Source
+from docs_daemon.inference.stub_cache import StubCache
 
 SOURCE = Source("file:///w/example.py", "1", "import os\nos.path.join('a', 'b')\n", None)
 
@@ -79,3 +82,60 @@ async def test_a_worker_that_cannot_start_says_why_in_one_line(
     assert re.fullmatch(
         r"the inference worker did not start: exit status -?\d+; No module named jedi", said[0]
     ), said
+
+
+def test_the_cache_is_our_own_and_a_private_one_is_removed_on_leaving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache = StubCache.choose()
+    assert cache == StubCache(tmp_path / "docs-daemon" / "inference", temporary=False)
+    assert os.environ["XDG_CACHE_HOME"] == str(cache.directory)  # what jedi and parso read
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked / "cache"))
+    private = StubCache.choose()
+    assert private.temporary and private.directory.is_dir()
+    private.close()
+    assert not private.directory.exists()
+
+
+def test_healing_empties_a_damaged_cache_once_and_retries(tmp_path: Path) -> None:
+    cache = StubCache(tmp_path, temporary=False)
+    (tmp_path / "jedi").mkdir()
+    (tmp_path / "jedi" / "cut-short.pkl").write_bytes(b"\x80\x04")
+    calls: list[int] = []
+
+    def parse() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise pickle.UnpicklingError("pickle data was truncated")
+        return "parsed"
+
+    assert cache.healing(parse) == "parsed"
+    assert len(calls) == 2 and list(tmp_path.iterdir()) == []
+
+    def always_damaged() -> str:
+        raise EOFError("Ran out of input")
+
+    with pytest.raises(EOFError):  # a second failure is not hidden
+        cache.healing(always_damaged)
+
+
+def test_healing_retries_a_write_into_a_cache_another_worker_emptied(tmp_path: Path) -> None:
+    cache = StubCache(tmp_path / "ours", temporary=False)
+    (tmp_path / "ours").mkdir()
+    attempts: list[str] = []
+
+    def write(into: Path) -> str:
+        attempts.append(str(into))
+        if len(attempts) == 1:
+            raise FileNotFoundError(2, "No such file or directory", str(into / "jedi" / "x.pkl"))
+        return "written"
+
+    assert cache.healing(lambda: write(tmp_path / "ours")) == "written"
+    attempts.clear()
+    with pytest.raises(FileNotFoundError):  # not ours: not retried
+        cache.healing(lambda: write(tmp_path / "elsewhere"))
+    assert len(attempts) == 1
