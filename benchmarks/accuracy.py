@@ -241,6 +241,8 @@ def _command(args: argparse.Namespace) -> str:
     parts = [".venv/bin/python benchmarks/accuracy.py"]
     if args.quick:
         parts.append("--quick")
+    if args.packages:
+        parts.append(f"--packages {shlex.quote(args.packages)}")
     if args.server:
         shown = "'OTHER-CHECKOUT-SERVER'" if args.label else shlex.quote(args.server)
         parts.append(f"--server {shown}")
@@ -261,7 +263,17 @@ def main() -> int:
     parser.add_argument("--cache-dir", type=Path, default=corpus.default_cache_dir())
     parser.add_argument("--workers", type=int, default=2, help="oracle processes")
     parser.add_argument("--no-peers", action="store_true", help="skip jedi-language-server")
+    parser.add_argument(
+        "--packages",
+        metavar="NAME==VERSION,...",
+        help="judge other code instead of the six measured packages (import name = PyPI name)",
+    )
     args = parser.parse_args()
+    if args.packages:
+        try:
+            corpus.use_packages(args.packages)
+        except ValueError as error:
+            parser.error(f"--packages: {error}")
     args.output = args.output.resolve()
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     return asyncio.run(run(args))

@@ -26,6 +26,23 @@ PACKAGES = tuple(PINS)
 EXCLUDED_PARTS = frozenset({"_vendor", "__pycache__"})
 
 
+def use_packages(spec: str) -> None:
+    """Judge other packages than the measured ones (``requests==2.32.3,click==8.1.8``): how
+    others check that the results hold on code the work was not measured on."""
+    global PACKAGES
+    pins: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        name, separator, version = item.partition("==")
+        if not separator or not name or not version:
+            raise ValueError(f"{item!r} is not NAME==VERSION")
+        pins[name.strip().lower()] = version.strip()
+    if not pins:
+        raise ValueError("no packages named")
+    PINS.clear()
+    PINS.update(pins)
+    PACKAGES = tuple(pins)
+
+
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "docs-daemon-bench" / "accuracy"

@@ -217,9 +217,13 @@ class LibraryNames:
 
     def __init__(self, library: Path) -> None:
         self.aliases: dict[str, str] = {}
+        self.entries: set[str] = set()
         for database in sorted(library.glob("*.sqlite")) if library.is_dir() else ():
             with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
                 self.aliases.update(connection.execute("SELECT alias, qualname FROM aliases"))
+                self.entries.update(
+                    row[0] for row in connection.execute("SELECT qualname FROM entries")
+                )
 
     def other_names(self, full_name: str | None) -> frozenset[str]:
         """The documented names of ``full_name`` (itself, or through an owner's alias)."""
@@ -234,4 +238,12 @@ class LibraryNames:
             if owner in self.aliases:
                 found.add(self.aliases[owner] + full_name[len(owner) :])
                 break
+        # As for the stdlib (``_spellings``): jedi names an attribute set in a method after the
+        # method (``click.core.Context.__init__.obj``); the docs, after the class.
+        for name in [full_name, *found]:
+            pieces = name.split(".")
+            for drop in range(1, len(pieces) - 1):
+                shorter = ".".join(pieces[:drop] + pieces[drop + 1 :])
+                if shorter in self.entries:
+                    found.add(shorter)
         return frozenset(found)

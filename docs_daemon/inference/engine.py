@@ -194,10 +194,35 @@ def _found(name: Any) -> FoundName | None:
         return None
     path = None if name.module_path is None else str(name.module_path)
     if module and full.startswith(module + "."):
-        return FoundName(module, full[len(module) + 1 :], path)
+        return _as_instance_attribute(name, FoundName(module, full[len(module) + 1 :], path))
     if name.type == "module":
         return FoundName(full, "", path)
     return FoundName("", full, path)
+
+
+def _as_instance_attribute(name: Any, found: FoundName) -> FoundName:
+    """``self.propagate = …`` in ``Logger.__init__``: jedi names it ``Logger.__init__.propagate``,
+    the docs (and every reader) ``Logger.propagate``."""
+    method, _, attribute = found.qualname.rpartition(".")
+    owner, dot, function = method.rpartition(".")
+    if name.type != "statement" or not dot:
+        return found
+    try:
+        parent = name.parent()
+        grandparent = None if parent is None else parent.parent()
+        line = name.get_line_code()
+    except Exception:  # jedi cannot tell: keep its name
+        return found
+    if (
+        parent is None
+        or parent.type != "function"
+        or parent.name != function
+        or grandparent is None
+        or grandparent.type != "class"
+        or not re.search(rf"\b\w+\.{re.escape(attribute)}\s*(?::[^=]*)?=(?!=)", line)
+    ):
+        return found
+    return FoundName(found.module, f"{owner}.{attribute}", found.path)
 
 
 def _spellings(found: FoundName) -> list[str]:

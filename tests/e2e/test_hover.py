@@ -104,6 +104,12 @@ CASES: list[tuple[str, str, str]] = [
         "dict.keys",
         "Return a new view",
     ),
+    # an attribute the stdlib sets on ``self`` in ``__init__`` (documented on the class)
+    (
+        "import logging\nlog = logging.getLogger(__name__)\nlog.propa‸gate = False",
+        "logging.Logger.propagate",
+        "ancestor",
+    ),
     # results of calls, chained
     (
         "import hashlib\nhashlib.sha1(b'x').hexdig‸est()",
