@@ -4,10 +4,8 @@ and serves them — no restart, no internet."""
 
 from __future__ import annotations
 
-import io
 import json
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -165,26 +163,12 @@ def _python_313_venv(root: Path) -> Path:
     return venv
 
 
-def _serve_python_313_archive(sites: Sites, prefix: str) -> None:
-    """python.org's 3.13 archive, made of Debian's real 3.11 pages (a few of them)."""
-    from tests.library.test_python_docs import SUBSET, python_tree
-
-    root = python_tree()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in SUBSET:
-            archive.write(root / name, f"python-3.13-docs-html/{name}")
-    data = buffer.getvalue()
-    sites.server.route(
-        f"{prefix}3.13/archives/python-3.13-docs-html.zip",
-        lambda request, rest: request.send_bytes(data, "application/zip"),
-    )
-
-
 def test_a_newer_python_is_told_then_gets_its_own_version_of_the_docs(
     tmp_path: Path, sites: Sites
 ) -> None:
-    _serve_python_313_archive(sites, "/py313/")
+    from tests.library.test_python_docs import serve_zip_subset
+
+    serve_zip_subset(sites, "/py313/", "3.13")
     server = _server(tmp_path, sites, python_docs_url=sites.server.url + "py313/")
     server.answers["window/showMessageRequest"] = lambda params: {"title": "Download"}
     dumps = (1, 6)  # on ``dumps`` in ``json.dumps``

@@ -48,15 +48,16 @@ def full_archive(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathF
     return archive
 
 
-def serve_zip_subset(sites: Sites, prefix: str) -> None:
+def serve_zip_subset(sites: Sites, prefix: str, version: str = "3.11") -> None:
+    """python.org's ``version`` archive as a zip of a few of Debian's real 3.11 pages."""
     root = python_tree()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in SUBSET:
-            archive.write(root / name, f"python-3.11-docs-html/{name}")
+            archive.write(root / name, f"python-{version}-docs-html/{name}")
     data = buffer.getvalue()
     sites.server.route(
-        f"{prefix}3.11/archives/python-3.11-docs-html.zip",
+        f"{prefix}{version}/archives/python-{version}-docs-html.zip",
         lambda request, rest: request.send_bytes(data, "application/zip"),
     )
 
